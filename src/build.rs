@@ -1,0 +1,122 @@
+//! The build: the pipeline's stages in order, each timed. No logic lives here.
+//!
+//! config → load → model → plan → render + write (in parallel) → commit.
+
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::{self, BuildOptions};
+use crate::diagnostics::Diagnostic;
+use crate::render::Renderer;
+use crate::write::{Writer, Written};
+use crate::{load, model, plan};
+
+/// What a build did.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    /// Errors and warnings, in the order found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Source files looked at.
+    pub source_files: usize,
+    /// Output files written with new bytes, and kept because their bytes were unchanged.
+    pub changed: usize,
+    pub unchanged: usize,
+    pub articles: usize,
+    /// Each stage's wall time.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+impl BuildReport {
+    pub fn succeeded(&self) -> bool {
+        !self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+struct Stopwatch(Instant);
+
+impl Stopwatch {
+    fn lap(&mut self, report: &mut BuildReport, stage: &'static str) {
+        report.timings.push((stage, self.0.elapsed()));
+        self.0 = Instant::now();
+    }
+}
+
+/// Builds the site; on any error the previous output is left exactly as it was.
+pub fn build(options: &BuildOptions) -> BuildReport {
+    let mut report = BuildReport::default();
+    let mut clock = Stopwatch(Instant::now());
+
+    let config = match config::load(options) {
+        Ok(config) => config,
+        Err(error) => {
+            report.diagnostics.push(error);
+            return report;
+        }
+    };
+    clock.lap(&mut report, "config");
+
+    let (loaded, load_diagnostics) = load::load(&config);
+    report.source_files = loaded.file_count;
+    report.diagnostics.extend(load_diagnostics);
+    clock.lap(&mut report, "load");
+
+    let (site, model_diagnostics) = model::build(config, loaded);
+    report.diagnostics.extend(model_diagnostics);
+    clock.lap(&mut report, "model");
+    let Some(site) = site.filter(|_| report.succeeded()) else { return report };
+    report.articles = site.articles.len();
+
+    let outputs = match plan::plan(&site) {
+        Ok(outputs) => outputs,
+        Err(errors) => {
+            report.diagnostics.extend(errors);
+            return report;
+        }
+    };
+    clock.lap(&mut report, "plan");
+
+    let renderer = match Renderer::new(&site, &outputs) {
+        Ok(renderer) => renderer,
+        Err(errors) => {
+            report.diagnostics.extend(errors);
+            return report;
+        }
+    };
+    clock.lap(&mut report, "prepare");
+
+    let writer = match Writer::prepare(&site.config.root, &site.config.output) {
+        Ok(writer) => writer,
+        Err(error) => {
+            report.diagnostics.push(error);
+            return report;
+        }
+    };
+    if let Err(error) = writer.create_dirs(outputs.iter().map(|o| o.path.as_str())) {
+        report.diagnostics.push(error);
+        writer.abort();
+        return report;
+    }
+    let results: Vec<Result<Written, Diagnostic>> = outputs
+        .par_iter()
+        .map(|output| renderer.render(output).and_then(|body| writer.write(&output.path, &body)))
+        .collect();
+    for result in results {
+        match result {
+            Ok(Written::Changed) => report.changed += 1,
+            Ok(Written::Unchanged) => report.unchanged += 1,
+            Err(error) => report.diagnostics.push(error),
+        }
+    }
+    clock.lap(&mut report, "render+write");
+
+    if !report.succeeded() {
+        writer.abort();
+        return report;
+    }
+    if let Err(error) = writer.commit() {
+        report.diagnostics.push(error);
+    }
+    clock.lap(&mut report, "commit");
+    report
+}

@@ -1,0 +1,79 @@
+//! `gazette build`: builds the site into the output folder.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::build::build;
+use crate::config::BuildOptions;
+use crate::diagnostics::{self, Severity};
+
+#[derive(Args, Debug)]
+pub struct BuildArgs {
+    /// The site folder (with site.toml)
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Where to write the site (default: ROOT/public)
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Build for another address, e.g. https://example.org/sub/
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Include articles marked draft = true
+    #[arg(long)]
+    pub drafts: bool,
+    /// Include articles dated after the build clock
+    #[arg(long)]
+    pub future: bool,
+    /// Build as if now were this instant, e.g. 2018-01-01T09:00:00+08:00
+    #[arg(long, value_parser = super::parse_clock)]
+    pub clock: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Print the time each pipeline stage took
+    #[arg(long)]
+    pub timings: bool,
+}
+
+/// Runs the build; returns the process exit code.
+pub fn run(args: BuildArgs) -> i32 {
+    let options = BuildOptions {
+        root: args.root,
+        output: args.output,
+        base_url: args.base_url,
+        drafts: args.drafts,
+        future: args.future,
+        clock: args.clock,
+    };
+    let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));
+    let mut report = build(&options);
+    let color = super::stderr_color();
+    let (errors, warnings): (Vec<_>, Vec<_>) =
+        report.diagnostics.drain(..).partition(|d| d.severity == Severity::Error);
+    if args.timings {
+        for (stage, time) in &report.timings {
+            eprintln!("{stage:>14}: {:>8.1} ms", time.as_secs_f64() * 1000.0);
+        }
+    }
+    if !errors.is_empty() {
+        let mut all: Vec<_> = errors.into_iter().chain(warnings).collect();
+        super::print_diagnostics(&mut all, color);
+        eprintln!(
+            "build failed: {}; {} left as it was",
+            diagnostics::summary_line(&all, report.source_files),
+            output.display()
+        );
+        return 1;
+    }
+    let total: f64 = report.timings.iter().map(|(_, t)| t.as_secs_f64()).sum();
+    eprintln!(
+        "built {} articles into {}: {} files written, {} unchanged, in {:.0} ms",
+        diagnostics::thousands(report.articles),
+        output.display(),
+        diagnostics::thousands(report.changed),
+        diagnostics::thousands(report.unchanged),
+        total * 1000.0
+    );
+    if !warnings.is_empty() {
+        eprintln!("{} warnings: run `gazette check` to see them", warnings.len());
+    }
+    0
+}

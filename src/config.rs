@@ -1,0 +1,148 @@
+//! Stage 1, config: `site.toml` and the command-line options → `Config`.
+//!
+//! The raw struct mirrors the file (unknown keys are errors); `Config` is what the rest of the
+//! pipeline sees: a normalized base URL, the build clock, and the draft/future switches.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset};
+use serde::Deserialize;
+
+use crate::diagnostics::Diagnostic;
+use crate::toml_input::{self, Fragment};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: toml::Spanned<String>,
+    #[serde(default = "default_language")]
+    language: String,
+    #[serde(default)]
+    description: String,
+    /// `page_size` is accepted too: it is what the benchmark corpus generator writes.
+    #[serde(default = "default_page_size", alias = "page_size")]
+    paginate_by: toml::Spanned<usize>,
+    #[serde(default = "default_feed_limit")]
+    feed_limit: toml::Spanned<usize>,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_page_size() -> toml::Spanned<usize> {
+    toml::Spanned::new(0..0, 20)
+}
+fn default_feed_limit() -> toml::Spanned<usize> {
+    toml::Spanned::new(0..0, 20)
+}
+
+/// How a build was asked for on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    pub future: bool,
+    /// "Now" for scheduled articles and the news sitemap; the real time when `None`.
+    pub clock: Option<DateTime<FixedOffset>>,
+}
+
+/// The resolved site settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub root: PathBuf,
+    pub output: PathBuf,
+    pub title: String,
+    /// Always ends with `/`, e.g. `https://invest.example.com/sub/`.
+    pub base_url: String,
+    /// The path part of `base_url`, always starting and ending with `/`.
+    pub base_path: String,
+    pub language: String,
+    pub description: String,
+    pub paginate_by: usize,
+    pub feed_limit: usize,
+    pub drafts: bool,
+    pub future: bool,
+    pub now: DateTime<FixedOffset>,
+}
+
+pub const CONFIG_FILE: &str = "site.toml";
+
+/// Reads and checks `site.toml` under `options.root`.
+pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
+    let file = Path::new(CONFIG_FILE);
+    let path = options.root.join(file);
+    let text = std::fs::read_to_string(&path).map_err(|error| {
+        Diagnostic::error("E001", format!("cannot read {CONFIG_FILE}: {error}"))
+            .in_file(file)
+            .hint(format!("run gazette in a site folder (one with {CONFIG_FILE}), pass --root DIR, or create one with `gazette init DIR`"))
+    })?;
+    let fragment = Fragment { file, file_text: &text, offset: 0, header_offset: 0 };
+    let raw: RawConfig = toml_input::parse(&fragment, text.len())?;
+
+    let url_source = options.base_url.as_deref().unwrap_or(raw.base_url.get_ref());
+    let url_problem = |message: String| match &options.base_url {
+        Some(_) => Diagnostic::error("E015", message).field("--base-url"),
+        None => fragment.error_at("E015", message, raw.base_url.span()).field("base_url"),
+    };
+    let (base_url, base_path) = normalize_base_url(url_source).map_err(|m| {
+        url_problem(m).hint("write an absolute URL such as `https://invest.example.com/` or `https://example.org/sub/`")
+    })?;
+    for (value, field) in [(&raw.paginate_by, "paginate_by"), (&raw.feed_limit, "feed_limit")] {
+        if *value.get_ref() == 0 {
+            return Err(fragment
+                .error_at("E014", format!("`{field}` must be at least 1"), value.span())
+                .field(field)
+                .hint("use a whole number such as 20"));
+        }
+    }
+    let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));
+    Ok(Config {
+        root: options.root.clone(),
+        output,
+        title: raw.title,
+        base_url,
+        base_path,
+        language: raw.language,
+        description: raw.description,
+        paginate_by: raw.paginate_by.into_inner(),
+        feed_limit: raw.feed_limit.into_inner(),
+        drafts: options.drafts,
+        future: options.future,
+        now: options.clock.unwrap_or_else(|| chrono::Local::now().fixed_offset()),
+    })
+}
+
+/// `https://example.org/sub` → (`https://example.org/sub/`, `/sub/`).
+pub fn normalize_base_url(url: &str) -> Result<(String, String), String> {
+    let url = url.trim();
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Err(format!("`{url}` is not an absolute URL"));
+    };
+    if !matches!(scheme, "http" | "https") || rest.is_empty() || rest.starts_with('/') {
+        return Err(format!("`{url}` is not an http(s) URL with a host"));
+    }
+    if url.contains(['?', '#', ' ', '"', '<', '>']) {
+        return Err(format!("`{url}` has a query, fragment or space; a base URL is only scheme, host and path"));
+    }
+    let path = rest.find('/').map_or("/", |i| &rest[i..]);
+    let path = format!("{}/", path.trim_end_matches('/'));
+    let host = rest.split('/').next().unwrap_or(rest);
+    Ok((format!("{scheme}://{host}{path}"), path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_are_normalized() {
+        assert_eq!(normalize_base_url("https://a.org").unwrap(), ("https://a.org/".into(), "/".into()));
+        assert_eq!(normalize_base_url("https://a.org/sub").unwrap(), ("https://a.org/sub/".into(), "/sub/".into()));
+        assert_eq!(normalize_base_url("http://a.org/x/y/").unwrap(), ("http://a.org/x/y/".into(), "/x/y/".into()));
+        assert!(normalize_base_url("a.org").is_err());
+        assert!(normalize_base_url("ftp://a.org").is_err());
+    }
+}

@@ -1,0 +1,22 @@
+//! gazette: a static-site generator for news portals about regional investment.
+//!
+//! The build is a pipeline, and the modules are its stages:
+//! `config` → `load` → `model` → `plan` → `render` → `write`, run in order by `build`.
+//! `cmd` holds the command-line commands; `diagnostics` the errors and warnings they print.
+
+// Errors are rich `Diagnostic` values on the cold path; boxing them would only add noise.
+#![allow(clippy::result_large_err)]
+
+pub mod build;
+pub mod cmd;
+pub mod config;
+pub mod diagnostics;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod plan;
+pub mod render;
+pub mod slug;
+pub mod toml_input;
+pub mod urls;
+pub mod write;

@@ -1,0 +1,143 @@
+//! The front-matter schema, as the files spell it.
+//!
+//! These serde structs mirror DESIGN.md key for key and refuse unknown keys, so that a typo
+//! can never silently drop data. Values that need checks beyond their type (dates, slugs,
+//! entity names) keep their spans, so that the model stage can still point at the line.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+use toml::value::Datetime;
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleFront {
+    pub title: Spanned<String>,
+    pub date: Spanned<Datetime>,
+    #[serde(default)]
+    pub updated: Option<Spanned<Datetime>>,
+    #[serde(default)]
+    pub slug: Option<Spanned<String>>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub entities: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub source: Option<SourceFront>,
+    #[serde(default)]
+    pub corrections: Vec<CorrectionFront>,
+    #[serde(default)]
+    pub deals: Vec<DealFront>,
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+#[derive(Deserialize, Serialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct SourceFront {
+    pub name: String,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionFront {
+    pub date: Spanned<Datetime>,
+    pub text: String,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct DealFront {
+    #[serde(default)]
+    pub investors: Vec<String>,
+    pub place: Spanned<String>,
+    pub what: String,
+    #[serde(default)]
+    pub amount: Option<Spanned<u64>>,
+    #[serde(default)]
+    pub currency: Option<Spanned<String>>,
+    #[serde(default)]
+    pub sector: Option<String>,
+    #[serde(default)]
+    pub stage: Option<DealStage>,
+}
+
+#[derive(Deserialize, Serialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum DealStage {
+    Announced,
+    Agreement,
+    Signed,
+    Completed,
+    Cancelled,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct EntityFront {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub kind: EntityKind,
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub parent: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Serialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    Organization,
+    Person,
+    Place,
+    #[default]
+    Other,
+}
+
+impl EntityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Organization => "organization",
+            EntityKind::Person => "person",
+            EntityKind::Place => "place",
+            EntityKind::Other => "other",
+        }
+    }
+
+    /// The heading of this kind's group on `/entities/`.
+    pub fn plural_label(self) -> &'static str {
+        match self {
+            EntityKind::Organization => "Companies and organizations",
+            EntityKind::Person => "People",
+            EntityKind::Place => "Places",
+            EntityKind::Other => "Other",
+        }
+    }
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct PageFront {
+    pub title: Spanned<String>,
+    #[serde(default)]
+    pub slug: Option<Spanned<String>>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub date: Option<Spanned<Datetime>>,
+    #[serde(default)]
+    pub updated: Option<Spanned<Datetime>>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub extra: BTreeMap<String, toml::Value>,
+}

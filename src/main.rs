@@ -1,0 +1,26 @@
+//! The `gazette` command line: parses arguments and hands each command to `cmd`.
+
+use clap::{Parser, Subcommand};
+
+use gazette::cmd;
+
+#[derive(Parser)]
+#[command(name = "gazette", version, about = "A fast static-site generator for regional-investment news portals")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (default: public/)
+    Build(cmd::build::BuildArgs),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Build(args) => cmd::build::run(args),
+    };
+    std::process::exit(code);
+}

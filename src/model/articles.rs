@@ -1,0 +1,165 @@
+//! Article front matter → checked article heads.
+//!
+//! Dates become chrono times that keep their offset, the slug is checked or derived from the
+//! file stem, and drafts and scheduled articles are left out unless asked for. Markdown is
+//! rendered later, once every page's URL is known.
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::load::Document;
+use crate::load::frontmatter::{ArticleFront, DealStage};
+use crate::slug::{SlugProblem, check_explicit_slug, slugify};
+use crate::toml_input::{Fragment, to_datetime};
+
+#[derive(Debug, Clone)]
+pub struct Correction {
+    pub date: DateTime<FixedOffset>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Deal {
+    pub investors: Vec<String>,
+    pub place: String,
+    pub what: String,
+    pub amount: Option<u64>,
+    pub currency: Option<String>,
+    pub sector: Option<String>,
+    pub stage: Option<DealStage>,
+}
+
+/// What the front matter says, checked; `None` fields of `Article` are filled later.
+#[derive(Debug)]
+pub struct ArticleHead {
+    pub title: String,
+    pub slug: String,
+    pub date: DateTime<FixedOffset>,
+    pub updated: Option<DateTime<FixedOffset>>,
+    pub corrections: Vec<Correction>,
+    pub deals: Vec<Deal>,
+}
+
+/// Whether an article is published in this build.
+pub fn is_published(front: &ArticleFront, date: DateTime<FixedOffset>, config: &Config) -> bool {
+    (config.drafts || !front.draft) && (config.future || date <= config.now)
+}
+
+/// Checks one article's front matter; all its problems are returned together.
+pub fn check_head(document: &Document<ArticleFront>) -> Result<ArticleHead, Vec<Diagnostic>> {
+    let front = &document.front;
+    let fragment = document.fragment();
+    let mut errors = Vec::new();
+    let mut keep = |result: Result<DateTime<FixedOffset>, Diagnostic>| result.map_err(|e| errors.push(e)).ok();
+
+    let date = keep(to_datetime(&fragment, &front.date, "date"));
+    let updated = front.updated.as_ref().and_then(|u| keep(to_datetime(&fragment, u, "updated")));
+    let corrections: Vec<Correction> = front
+        .corrections
+        .iter()
+        .filter_map(|c| {
+            keep(to_datetime(&fragment, &c.date, "corrections.date"))
+                .map(|date| Correction { date, text: c.text.clone() })
+        })
+        .collect();
+
+    let title = front.title.get_ref().trim().to_string();
+    if title.is_empty() {
+        errors.push(
+            fragment
+                .error_at("E013", "the title is empty", front.title.span())
+                .field("title")
+                .hint("write the article's headline"),
+        );
+    }
+    let slug = match &front.slug {
+        Some(slug) => check_slug(&fragment, slug).map_err(|e| errors.push(e)).ok(),
+        None => match slugify(&document.stem()) {
+            s if s.is_empty() => {
+                errors.push(
+                    Diagnostic::error("E031", "the file name has no letters or digits, so the article has no URL")
+                        .in_file(&document.path)
+                        .hint("rename the file, or add `slug = \"...\"` to the front matter"),
+                );
+                None
+            }
+            s => Some(s),
+        },
+    };
+    let deals = check_deals(&fragment, front, &mut errors);
+
+    match (date, slug) {
+        (Some(date), Some(slug)) if errors.is_empty() => {
+            Ok(ArticleHead { title, slug, date, updated, corrections, deals })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// Checks an editor-written slug.
+pub fn check_slug(fragment: &Fragment, slug: &toml::Spanned<String>) -> Result<String, Diagnostic> {
+    let error =
+        |code, message: &str, hint: String| fragment.error_at(code, message, slug.span()).field("slug").hint(hint);
+    match check_explicit_slug(slug.get_ref()) {
+        Ok(()) => Ok(slug.get_ref().clone()),
+        Err(SlugProblem::Empty) => Err(error(
+            "E031",
+            "the slug is empty",
+            "write a slug with letters or digits, or remove the line to use the file name".into(),
+        )),
+        Err(SlugProblem::LeavesFolder) => Err(error(
+            "E030",
+            "the slug would write outside its folder",
+            "a slug is one path segment: letters, digits and `-`, with no `/`, `\\` or `..`".into(),
+        )),
+        Err(SlugProblem::NotNormal { suggestion }) => Err(error(
+            "E030",
+            "the slug is not in slug form",
+            format!("use lowercase letters, digits and single `-`: `slug = \"{suggestion}\"`"),
+        )),
+    }
+}
+
+fn check_deals(fragment: &Fragment, front: &ArticleFront, errors: &mut Vec<Diagnostic>) -> Vec<Deal> {
+    let mut deals = Vec::new();
+    for deal in &front.deals {
+        if let (Some(amount), None) = (&deal.amount, &deal.currency) {
+            errors.push(
+                fragment
+                    .error_at("E016", "a deal with an amount needs a currency", amount.span())
+                    .field("deals.currency")
+                    .hint("add the ISO 4217 code of the amount, e.g. `currency = \"CNY\"`"),
+            );
+        }
+        if let Some(currency) = &deal.currency {
+            let code = currency.get_ref();
+            if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+                errors.push(
+                    fragment
+                        .error_at("E016", format!("{code:?} is not an ISO 4217 currency code"), currency.span())
+                        .field("deals.currency")
+                        .hint("use three capital letters, e.g. \"CNY\", \"JPY\", \"USD\""),
+                );
+            }
+        }
+        if deal.place.get_ref().trim().is_empty() {
+            errors.push(
+                fragment
+                    .error_at("E013", "the deal's place is empty", deal.place.span())
+                    .field("deals.place")
+                    .hint("name the place (an entity of kind place) where the money goes"),
+            );
+        }
+        deals.push(Deal {
+            investors: deal.investors.clone(),
+            place: deal.place.get_ref().trim().to_string(),
+            what: deal.what.clone(),
+            amount: deal.amount.as_ref().map(|a| *a.get_ref()),
+            currency: deal.currency.as_ref().map(|c| c.get_ref().clone()),
+            sector: deal.sector.clone(),
+            stage: deal.stage,
+        });
+    }
+    deals
+}

@@ -1,0 +1,180 @@
+//! Links between pages, written by editors in Markdown.
+//!
+//! Three forms point inside the site and are rewritten to absolute URLs under `base_url`:
+//! `@/articles/2017/12/x.md` (a content file, from `content/`), `../12/x.md` (a content file,
+//! relative to the linking file) and `/articles/x/` (a path from the site root). A link to a
+//! content file or an article, entity or page that does not exist is kept as written and
+//! reported as a warning with its line.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::load::Document;
+use crate::load::frontmatter::{ArticleFront, PageFront};
+use crate::markdown::{self, LinkTarget, Rendered};
+use crate::model::articles::ArticleHead;
+use crate::model::entities::EntityRegistry;
+use crate::urls::{self, Urls};
+
+pub struct LinkResolver {
+    urls: Urls,
+    /// Content path below `content/` (`articles/2017/12/x.md`) → output folder.
+    by_content_path: HashMap<String, String>,
+    /// Output folders of articles, entities with profiles and pages.
+    known_dirs: HashSet<String>,
+}
+
+const CONTENT_DIR: &str = "content/";
+
+fn content_key(path: &Path) -> String {
+    let path = path.to_string_lossy().replace('\\', "/");
+    path.strip_prefix(CONTENT_DIR).unwrap_or(&path).to_string()
+}
+
+impl LinkResolver {
+    pub fn new(
+        config: &Config,
+        articles: &[(&Document<ArticleFront>, ArticleHead)],
+        pages: &[(&Document<PageFront>, String, String)],
+        registry: &EntityRegistry,
+    ) -> Self {
+        let mut by_content_path = HashMap::new();
+        for (document, head) in articles {
+            by_content_path.insert(content_key(&document.path), urls::article_dir(&head.slug));
+        }
+        for (document, _, slug) in pages {
+            by_content_path.insert(content_key(&document.path), urls::page_dir(slug));
+        }
+        for entity in &registry.entities {
+            if let Some(path) = &entity.path {
+                by_content_path.insert(content_key(path), urls::entity_dir(&entity.slug, 1));
+            }
+        }
+        let known_dirs = by_content_path.values().cloned().collect();
+        LinkResolver { urls: Urls::new(&config.base_url), by_content_path, known_dirs }
+    }
+
+    /// Renders one document's Markdown with its links resolved; warnings for broken ones.
+    pub fn render(&self, path: &Path, body: &str, body_line: usize, file_text: &str) -> (Rendered, Vec<Diagnostic>) {
+        let mut broken: Vec<String> = Vec::new();
+        let rendered = markdown::render(body, &mut |dest| match self.resolve(path, dest) {
+            Resolution::Keep => LinkTarget::Keep,
+            Resolution::Url(url) => LinkTarget::Replace(url),
+            Resolution::Broken => {
+                broken.push(dest.to_string());
+                LinkTarget::Keep
+            }
+        });
+        let body_start = crate::diagnostics::line_offset(file_text, body_line);
+        let warnings = broken
+            .into_iter()
+            .map(|dest| {
+                let at = file_text[body_start..].find(&dest).map_or(body_start, |i| body_start + i);
+                Diagnostic::warning("W101", format!("the link `{dest}` points to no page"))
+                    .in_file(path)
+                    .at_span(file_text, at, at + dest.len())
+                    .hint("link to an existing file as `@/articles/YYYY/MM/name.md` (from content/) or fix the path")
+            })
+            .collect();
+        (rendered, warnings)
+    }
+
+    fn resolve(&self, from: &Path, dest: &str) -> Resolution {
+        let (target, fragment) = match dest.split_once('#') {
+            Some((target, fragment)) => (target, Some(fragment)),
+            None => (dest, None),
+        };
+        let with_fragment = |url: String| match fragment {
+            Some(f) => format!("{url}#{f}"),
+            None => url,
+        };
+        if let Some(content_path) = target.strip_prefix("@/") {
+            return match self.by_content_path.get(content_path) {
+                Some(dir) => Resolution::Url(with_fragment(self.urls.of(dir))),
+                None => Resolution::Broken,
+            };
+        }
+        if target.starts_with('/') && !target.starts_with("//") {
+            let relative = target.trim_start_matches('/');
+            let checked =
+                ["articles/", "entities/"].iter().any(|p| relative.starts_with(p) && relative.len() > p.len());
+            let dir = if relative.ends_with('/') { relative.to_string() } else { format!("{relative}/") };
+            if checked && !relative.contains("/page/") && !self.known_dirs.contains(&percent_decode(&dir)) {
+                return Resolution::Broken;
+            }
+            return Resolution::Url(with_fragment(format!("{}{relative}", self.urls.base())));
+        }
+        let is_relative_file =
+            !target.is_empty() && !target.contains(':') && !target.starts_with('/') && target.ends_with(".md");
+        if is_relative_file {
+            let base = content_key(from.parent().unwrap_or(Path::new("")));
+            return match normalize(&format!("{base}/{target}")).and_then(|key| self.by_content_path.get(&key)) {
+                Some(dir) => Resolution::Url(with_fragment(self.urls.of(dir))),
+                None => Resolution::Broken,
+            };
+        }
+        Resolution::Keep
+    }
+}
+
+enum Resolution {
+    Keep,
+    Url(String),
+    Broken,
+}
+
+/// `articles/2017/12/../11/x.md` → `articles/2017/11/x.md`; `None` if it climbs out.
+fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Decodes `%XX` escapes, so that a link written encoded matches a slug written plainly.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(hex) = std::str::from_utf8(&bytes[i + 1..i + 3])
+            && let Ok(byte) = u8::from_str_radix(hex, 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_relative_paths() {
+        assert_eq!(normalize("articles/2017/12/../11/x.md").as_deref(), Some("articles/2017/11/x.md"));
+        assert_eq!(normalize("articles/./x.md").as_deref(), Some("articles/x.md"));
+        assert_eq!(normalize("../../x.md"), None);
+    }
+
+    #[test]
+    fn decodes_percent_escapes() {
+        assert_eq!(percent_decode("articles/%E8%BE%BD%E5%AE%81/"), "articles/辽宁/");
+        assert_eq!(percent_decode("a%2"), "a%2");
+    }
+}

@@ -1,0 +1,116 @@
+//! Finding registered entity names and aliases in article text.
+//!
+//! One Aho–Corasick automaton over every name and alias, lowercased, searched over lowercased
+//! text with leftmost-longest matching (so "Orix China" wins over "Orix"), and a whole-word
+//! check at both ends (so "Orix" does not match inside "Orixa"). Scripts written without
+//! spaces (Chinese, Japanese) have no word boundaries to check.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+pub struct MentionFinder {
+    automaton: Option<AhoCorasick>,
+    /// The entity of each pattern, by pattern index.
+    entity_of_pattern: Vec<usize>,
+}
+
+impl MentionFinder {
+    /// `names` are (entity id, name or alias) pairs.
+    pub fn new(names: &[(usize, String)]) -> Self {
+        let patterns: Vec<String> = names.iter().map(|(_, name)| name.to_lowercase()).collect();
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
+            AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&patterns).ok()
+        };
+        MentionFinder { automaton, entity_of_pattern: names.iter().map(|(id, _)| *id).collect() }
+    }
+
+    /// (entity id, number of mentions), sorted by entity id.
+    pub fn find(&self, text: &str) -> Vec<(usize, usize)> {
+        let Some(automaton) = &self.automaton else { return Vec::new() };
+        let lowered = text.to_lowercase();
+        let mut counts: Vec<(usize, usize)> = Vec::new();
+        for found in automaton.find_iter(&lowered) {
+            if !is_whole_word(&lowered, found.start(), found.end()) {
+                continue;
+            }
+            let entity = self.entity_of_pattern[found.pattern().as_usize()];
+            match counts.iter_mut().find(|(id, _)| *id == entity) {
+                Some((_, count)) => *count += 1,
+                None => counts.push((entity, 1)),
+            }
+        }
+        counts.sort_unstable();
+        counts
+    }
+}
+
+fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let first = text[start..end].chars().next();
+    let last = text[start..end].chars().next_back();
+    let after = text[end..].chars().next();
+    !joins(before, first) && !joins(last, after)
+}
+
+/// Whether two neighbouring characters belong to one word.
+fn joins(left: Option<char>, right: Option<char>) -> bool {
+    match (left, right) {
+        (Some(l), Some(r)) => is_word_char(l) && is_word_char(r) && !is_unspaced_script(l) && !is_unspaced_script(r),
+        _ => false,
+    }
+}
+
+fn is_word_char(ch: char) -> bool {
+    ch.is_alphanumeric() || ch == '_'
+}
+
+/// Han, kana and similar scripts, written without spaces between words.
+fn is_unspaced_script(ch: char) -> bool {
+    matches!(ch,
+        '\u{2E80}'..='\u{2FDF}'   // CJK radicals, Kangxi
+        | '\u{3040}'..='\u{30FF}' // Hiragana, Katakana
+        | '\u{3100}'..='\u{312F}' // Bopomofo
+        | '\u{31F0}'..='\u{31FF}' // Katakana extensions
+        | '\u{3400}'..='\u{4DBF}' // CJK extension A
+        | '\u{4E00}'..='\u{9FFF}' // CJK unified ideographs
+        | '\u{F900}'..='\u{FAFF}' // CJK compatibility ideographs
+        | '\u{FF66}'..='\u{FF9F}' // half-width Katakana
+        | '\u{0E00}'..='\u{0EFF}' // Thai, Lao
+        | '\u{1000}'..='\u{109F}' // Myanmar
+        | '\u{1780}'..='\u{17FF}' // Khmer
+        | '\u{20000}'..='\u{3134F}' // CJK extensions B–G
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finder() -> MentionFinder {
+        MentionFinder::new(&[
+            (0, "Orix".into()),
+            (1, "Orix China".into()),
+            (2, "辽宁".into()),
+            (3, "São Paulo".into()),
+            (4, "オリックス".into()),
+        ])
+    }
+
+    #[test]
+    fn whole_words_only() {
+        assert_eq!(finder().find("Orixa and xOrix are not Orix."), vec![(0, 1)]);
+        assert_eq!(finder().find("ORIX's office, orix-led deal"), vec![(0, 2)]);
+    }
+
+    #[test]
+    fn longest_name_wins() {
+        assert_eq!(finder().find("Orix China signed; Orix attended."), vec![(0, 1), (1, 1)]);
+    }
+
+    #[test]
+    fn unicode_case_and_cjk() {
+        assert_eq!(finder().find("SÃO PAULO and são paulo"), vec![(3, 2)]);
+        assert_eq!(finder().find("辽宁省与オリックス签署协议"), vec![(2, 1), (4, 1)]);
+    }
+}

@@ -1,0 +1,361 @@
+//! Stage 3, model: raw documents → the resolved, validated `Site`.
+//!
+//! Checks every article's front matter, drops drafts and scheduled articles, renders the
+//! Markdown (with internal links resolved), merges tags that differ only in case or spacing,
+//! resolves entity names and aliases to profiles, finds mentions, and indexes who appears
+//! where. Everything after this stage reads the `Site` and never the files.
+
+pub mod articles;
+pub mod entities;
+pub mod links;
+pub mod mentions;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset};
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::load::Loaded;
+use crate::load::frontmatter::SourceFront;
+use crate::markdown;
+use crate::slug::slugify;
+use articles::{ArticleHead, Correction, Deal, check_head, check_slug, is_published};
+pub use entities::{Entity, EntityRegistry};
+use links::LinkResolver;
+use mentions::MentionFinder;
+
+#[derive(Debug)]
+pub struct Article {
+    pub path: PathBuf,
+    pub title: String,
+    pub slug: String,
+    pub date: DateTime<FixedOffset>,
+    pub updated: Option<DateTime<FixedOffset>>,
+    /// Plain text: the front matter's `summary`, else the first paragraph.
+    pub summary: String,
+    pub tags: Vec<usize>,
+    pub entities: Vec<usize>,
+    /// Registered entities found in the text: (entity, times), including tagged ones.
+    pub mentions: Vec<(usize, usize)>,
+    pub authors: Vec<String>,
+    pub draft: bool,
+    pub source: Option<SourceFront>,
+    pub corrections: Vec<Correction>,
+    pub deals: Vec<Deal>,
+    pub extra: toml::Table,
+    pub html: String,
+    pub word_count: usize,
+}
+
+#[derive(Debug)]
+pub struct Tag {
+    pub name: String,
+    pub slug: String,
+    /// Newest first.
+    pub articles: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct Page {
+    pub path: PathBuf,
+    pub title: String,
+    pub slug: String,
+    pub summary: String,
+    pub date: Option<DateTime<FixedOffset>>,
+    pub updated: Option<DateTime<FixedOffset>>,
+    pub html: String,
+    pub extra: std::collections::BTreeMap<String, toml::Value>,
+}
+
+/// The whole site, resolved. Articles are sorted newest first; tags and entities by slug.
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub articles: Vec<Article>,
+    pub tags: Vec<Tag>,
+    pub entities: Vec<Entity>,
+    pub pages: Vec<Page>,
+    pub static_files: Vec<PathBuf>,
+    pub templates: Vec<crate::load::TemplateFile>,
+}
+
+/// Builds the model; `None` when there were errors (all of them are in the diagnostics).
+pub fn build(config: Config, loaded: Loaded) -> (Option<Site>, Vec<Diagnostic>) {
+    let Loaded { articles: article_docs, entities: entity_docs, pages: page_docs, templates, static_files, .. } =
+        loaded;
+    let (mut registry, mut diagnostics) = EntityRegistry::from_profiles(&entity_docs);
+
+    let heads: Vec<Result<ArticleHead, Vec<Diagnostic>>> = article_docs.par_iter().map(check_head).collect();
+    let mut published = Vec::new();
+    for (document, head) in article_docs.iter().zip(heads) {
+        match head {
+            Ok(head) if is_published(&document.front, head.date, &config) => published.push((document, head)),
+            Ok(_) => {}
+            Err(errors) => diagnostics.extend(errors),
+        }
+    }
+    let page_heads = check_pages(&page_docs, &config, &mut diagnostics);
+
+    let resolver = LinkResolver::new(&config, &published, &page_heads, &registry);
+    let rendered: Vec<(markdown::Rendered, Vec<Diagnostic>)> = published
+        .par_iter()
+        .map(|(document, _)| resolver.render(&document.path, document.body(), document.body_line(), &document.text))
+        .collect();
+    for document in &entity_docs {
+        if let Some(id) = registry.resolve(document.front.name.get_ref()) {
+            let (profile, warnings) =
+                resolver.render(&document.path, document.body(), document.body_line(), &document.text);
+            registry.entities[id].profile_html = profile.html;
+            diagnostics.extend(warnings);
+        }
+    }
+    let pages: Vec<Page> = page_heads
+        .into_iter()
+        .map(|(document, title, slug)| {
+            let (body, warnings) =
+                resolver.render(&document.path, document.body(), document.body_line(), &document.text);
+            diagnostics.extend(warnings);
+            let fragment = document.fragment();
+            let date = document.front.date.as_ref().and_then(|d| {
+                crate::toml_input::to_datetime(&fragment, d, "date").map_err(|e| diagnostics.push(e)).ok()
+            });
+            let updated = document.front.updated.as_ref().and_then(|d| {
+                crate::toml_input::to_datetime(&fragment, d, "updated").map_err(|e| diagnostics.push(e)).ok()
+            });
+            Page {
+                path: document.path.clone(),
+                title,
+                slug,
+                summary: document.front.summary.clone().unwrap_or_else(|| body.first_paragraph.clone()),
+                date,
+                updated,
+                html: body.html,
+                extra: document.front.extra.clone(),
+            }
+        })
+        .collect();
+
+    let finder = MentionFinder::new(&registry.profile_names());
+    let mut tag_index = TagIndex::default();
+    let mut articles = Vec::with_capacity(published.len());
+    for ((document, head), (body, warnings)) in published.into_iter().zip(rendered) {
+        diagnostics.extend(warnings);
+        let front = &document.front;
+        let mut tags = Vec::new();
+        for tag in &front.tags {
+            match tag_index.add(tag.get_ref()) {
+                Some(id) if !tags.contains(&id) => tags.push(id),
+                Some(_) => {}
+                None => diagnostics.push(
+                    document
+                        .fragment()
+                        .error_at(
+                            "E031",
+                            format!("the tag {:?} has no letters or digits, so it has no URL", tag.get_ref()),
+                            tag.span(),
+                        )
+                        .field("tags")
+                        .hint("remove it, or write it with letters or digits"),
+                ),
+            }
+        }
+        let mut entity_ids = Vec::new();
+        for name in &front.entities {
+            match registry.resolve_or_add(name.get_ref().trim()) {
+                Some(id) if !entity_ids.contains(&id) => entity_ids.push(id),
+                Some(_) => {}
+                None => diagnostics.push(
+                    document
+                        .fragment()
+                        .error_at(
+                            "E031",
+                            format!("the entity {:?} has no letters or digits, so it has no URL", name.get_ref()),
+                            name.span(),
+                        )
+                        .field("entities")
+                        .hint("write the entity's name or one of its aliases"),
+                ),
+            }
+        }
+        let summary = match &front.summary {
+            Some(summary) => markdown::collapse_whitespace(summary),
+            None => body.first_paragraph,
+        };
+        articles.push(Article {
+            path: document.path.clone(),
+            title: head.title,
+            slug: head.slug,
+            date: head.date,
+            updated: head.updated,
+            summary,
+            tags,
+            entities: entity_ids,
+            mentions: Vec::new(),
+            authors: front.authors.clone(),
+            draft: front.draft,
+            source: front.source.clone(),
+            corrections: head.corrections,
+            deals: head.deals,
+            extra: front.extra.clone(),
+            html: body.html,
+            word_count: body.word_count,
+        });
+        // The text is only needed for mentions: find them now, then let it go.
+        let last = articles.len() - 1;
+        articles[last].mentions = finder.find(&body.text);
+    }
+
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return (None, diagnostics);
+    }
+    let site = index(config, articles, tag_index, registry, pages, static_files, templates);
+    (Some(site), diagnostics)
+}
+
+type PageHead<'a> = (&'a crate::load::Document<crate::load::frontmatter::PageFront>, String, String);
+
+fn check_pages<'a>(
+    documents: &'a [crate::load::Document<crate::load::frontmatter::PageFront>],
+    config: &Config,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<PageHead<'a>> {
+    let mut heads = Vec::new();
+    for document in documents.iter().filter(|d| config.drafts || !d.front.draft) {
+        let slug = match &document.front.slug {
+            Some(slug) => check_slug(&document.fragment(), slug),
+            None => match slugify(&document.stem()) {
+                s if s.is_empty() => {
+                    Err(Diagnostic::error("E031", "the file name has no letters or digits, so the page has no URL")
+                        .in_file(&document.path)
+                        .hint("rename the file, or add `slug = \"...\"`"))
+                }
+                s => Ok(s),
+            },
+        };
+        match slug {
+            Ok(slug) => heads.push((document, document.front.title.get_ref().trim().to_string(), slug)),
+            Err(error) => diagnostics.push(error),
+        }
+    }
+    heads
+}
+
+/// Tags keyed by slug, so that "New Energy" and "new  energy" are one tag.
+#[derive(Default)]
+struct TagIndex {
+    by_slug: HashMap<String, usize>,
+    slugs: Vec<String>,
+    /// Spellings of each tag, with how often each is used.
+    spellings: Vec<HashMap<String, usize>>,
+}
+
+impl TagIndex {
+    fn add(&mut self, name: &str) -> Option<usize> {
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let slug = slugify(&name);
+        if slug.is_empty() {
+            return None;
+        }
+        let id = *self.by_slug.entry(slug.clone()).or_insert_with(|| {
+            self.slugs.push(slug);
+            self.spellings.push(HashMap::new());
+            self.slugs.len() - 1
+        });
+        *self.spellings[id].entry(name).or_default() += 1;
+        Some(id)
+    }
+
+    /// The most used spelling names the tag; ties go to the alphabetically first.
+    fn name(&self, id: usize) -> String {
+        self.spellings[id]
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+            .map(|(name, _)| name.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// Sorts everything and builds the cross-references: articles of each tag and entity,
+/// mentions, related entities.
+fn index(
+    config: Config,
+    mut articles: Vec<Article>,
+    tag_index: TagIndex,
+    registry: EntityRegistry,
+    mut pages: Vec<Page>,
+    static_files: Vec<PathBuf>,
+    templates: Vec<crate::load::TemplateFile>,
+) -> Site {
+    articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+
+    // Tags and entities sorted by slug; ids are remapped to the sorted order.
+    let mut tag_order: Vec<usize> = (0..tag_index.slugs.len()).collect();
+    tag_order.sort_by(|&a, &b| tag_index.slugs[a].cmp(&tag_index.slugs[b]));
+    let mut tag_rank = vec![0; tag_order.len()];
+    for (rank, &id) in tag_order.iter().enumerate() {
+        tag_rank[id] = rank;
+    }
+    let mut tags: Vec<Tag> = tag_order
+        .iter()
+        .map(|&id| Tag { name: tag_index.name(id), slug: tag_index.slugs[id].clone(), articles: Vec::new() })
+        .collect();
+
+    let mut entities = registry.entities;
+    let mut entity_order: Vec<usize> = (0..entities.len()).collect();
+    entity_order.sort_by(|&a, &b| entities[a].slug.cmp(&entities[b].slug));
+    let mut entity_rank = vec![0; entity_order.len()];
+    for (rank, &id) in entity_order.iter().enumerate() {
+        entity_rank[id] = rank;
+    }
+    let mut slots: Vec<Option<Entity>> = entities.drain(..).map(Some).collect();
+    let mut entities: Vec<Entity> = entity_order.iter().filter_map(|&id| slots[id].take()).collect();
+    for entity in &mut entities {
+        entity.parent = entity.parent.map(|p| entity_rank[p]);
+        for child in &mut entity.children {
+            *child = entity_rank[*child];
+        }
+    }
+    let names: Vec<String> = entities.iter().map(|e| e.name.clone()).collect();
+    for entity in &mut entities {
+        entity.children.sort_by(|&a, &b| names[a].cmp(&names[b]));
+    }
+
+    let mut shared: Vec<HashMap<usize, usize>> = vec![HashMap::new(); entities.len()];
+    for (index, article) in articles.iter_mut().enumerate() {
+        for tag in &mut article.tags {
+            *tag = tag_rank[*tag];
+            tags[*tag].articles.push(index);
+        }
+        for entity in &mut article.entities {
+            *entity = entity_rank[*entity];
+            entities[*entity].tagged.push(index);
+        }
+        for (entity, _) in &mut article.mentions {
+            *entity = entity_rank[*entity];
+        }
+        article.mentions.sort_unstable();
+        for &(entity, _) in &article.mentions {
+            if !article.entities.contains(&entity) {
+                entities[entity].mentioned_only.push(index);
+            }
+        }
+        for &a in &article.entities {
+            for &b in &article.entities {
+                if a != b {
+                    *shared[a].entry(b).or_default() += 1;
+                }
+            }
+        }
+    }
+    for (entity, counts) in entities.iter_mut().zip(shared) {
+        let mut related: Vec<(usize, usize)> = counts.into_iter().collect();
+        related.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| names[a.0].cmp(&names[b.0])));
+        related.truncate(10);
+        entity.related = related;
+    }
+    pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+    Site { config, articles, tags, entities, pages, static_files, templates }
+}

@@ -1,0 +1,174 @@
+//! Stage 4, plan: the `Site` → the list of outputs, each a path and what renders it.
+//!
+//! This is the one place that decides which files the build writes. Two sources that would
+//! write the same path are an error naming both; every path stays inside the output folder,
+//! since slugs are single path segments (checked in the model stage).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::Site;
+use crate::render::feeds::SITEMAP_LIMIT;
+use crate::urls;
+
+/// What renders an output file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
+    Home {
+        page: usize,
+    },
+    Article(usize),
+    Page(usize),
+    TagIndex,
+    Tag {
+        tag: usize,
+        page: usize,
+    },
+    TagFeed(usize),
+    EntityIndex,
+    Entity {
+        entity: usize,
+        page: usize,
+    },
+    EntityFeed(usize),
+    Archive,
+    SiteFeed,
+    /// `sitemap.xml`: the sitemap, or the index of its parts on very large sites.
+    Sitemap,
+    /// `sitemap-N.xml`, when the site has more pages than one sitemap may list.
+    SitemapPart(usize),
+    Robots,
+    NotFound,
+    /// A file of the built-in theme, by name.
+    ThemeAsset(&'static str),
+    /// A file below `static/`, copied byte for byte.
+    Static(PathBuf),
+}
+
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Relative to the output folder, with `/`.
+    pub path: String,
+    pub content: Content,
+}
+
+/// How many list pages `count` items need (at least one: an empty list still has its page).
+pub fn page_count(count: usize, per_page: usize) -> usize {
+    count.div_ceil(per_page.max(1)).max(1)
+}
+
+pub fn plan(site: &Site) -> Result<Vec<Output>, Vec<Diagnostic>> {
+    let per_page = site.config.paginate_by;
+    let mut outputs = Vec::new();
+    let mut push = |dir: String, content: Content| outputs.push(Output { path: format!("{dir}index.html"), content });
+
+    for page in 1..=page_count(site.articles.len(), per_page) {
+        push(urls::home_dir(page), Content::Home { page });
+    }
+    for (index, article) in site.articles.iter().enumerate() {
+        push(urls::article_dir(&article.slug), Content::Article(index));
+    }
+    for (index, page) in site.pages.iter().enumerate() {
+        push(urls::page_dir(&page.slug), Content::Page(index));
+    }
+    push(urls::TAGS_DIR.into(), Content::TagIndex);
+    for (tag, entry) in site.tags.iter().enumerate() {
+        for page in 1..=page_count(entry.articles.len(), per_page) {
+            push(urls::tag_dir(&entry.slug, page), Content::Tag { tag, page });
+        }
+    }
+    push(urls::ENTITIES_DIR.into(), Content::EntityIndex);
+    for (entity, entry) in site.entities.iter().enumerate() {
+        for page in 1..=page_count(entry.tagged.len(), per_page) {
+            push(urls::entity_dir(&entry.slug, page), Content::Entity { entity, page });
+        }
+    }
+    push(urls::ARCHIVE_DIR.into(), Content::Archive);
+
+    for (tag, entry) in site.tags.iter().enumerate() {
+        outputs.push(Output {
+            path: format!("{}{}", urls::tag_dir(&entry.slug, 1), urls::FEED_FILE),
+            content: Content::TagFeed(tag),
+        });
+    }
+    for (entity, entry) in site.entities.iter().enumerate() {
+        outputs.push(Output {
+            path: format!("{}{}", urls::entity_dir(&entry.slug, 1), urls::FEED_FILE),
+            content: Content::EntityFeed(entity),
+        });
+    }
+    for (path, content) in [
+        (urls::FEED_FILE, Content::SiteFeed),
+        ("sitemap.xml", Content::Sitemap),
+        ("robots.txt", Content::Robots),
+        ("404.html", Content::NotFound),
+    ] {
+        outputs.push(Output { path: path.into(), content });
+    }
+    let html_pages = outputs.iter().filter(|o| o.path.ends_with("index.html")).count();
+    if html_pages > SITEMAP_LIMIT {
+        for part in 1..=html_pages.div_ceil(SITEMAP_LIMIT) {
+            outputs.push(Output { path: format!("sitemap-{part}.xml"), content: Content::SitemapPart(part) });
+        }
+    }
+    for asset in crate::render::theme::ASSETS {
+        outputs.push(Output { path: asset.name.into(), content: Content::ThemeAsset(asset.name) });
+    }
+    for file in &site.static_files {
+        let path = file.to_string_lossy().replace('\\', "/");
+        outputs.push(Output { path, content: Content::Static(file.clone()) });
+    }
+    check_collisions(site, &outputs)?;
+    Ok(outputs)
+}
+
+/// Who asked for an output, in words an editor recognises.
+fn source_of(site: &Site, content: &Content) -> String {
+    match content {
+        Content::Article(i) => site.articles[*i].path.display().to_string(),
+        Content::Page(i) => site.pages[*i].path.display().to_string(),
+        Content::Static(path) => format!("static/{}", path.display()),
+        Content::Tag { tag, .. } | Content::TagFeed(tag) => format!("the tag {:?}", site.tags[*tag].name),
+        Content::Entity { entity, .. } | Content::EntityFeed(entity) => match &site.entities[*entity].path {
+            Some(path) => path.display().to_string(),
+            None => format!("the entity {:?}", site.entities[*entity].name),
+        },
+        Content::ThemeAsset(name) => format!("the built-in theme's {name}"),
+        other => format!("the built-in {}", format!("{other:?}").to_lowercase()),
+    }
+}
+
+fn check_collisions(site: &Site, outputs: &[Output]) -> Result<(), Vec<Diagnostic>> {
+    let mut first_writer: HashMap<&str, &Content> = HashMap::with_capacity(outputs.len());
+    let mut errors = Vec::new();
+    for output in outputs {
+        if let Some(previous) = first_writer.insert(&output.path, &output.content) {
+            let (first, second) = (source_of(site, previous), source_of(site, &output.content));
+            let mut error =
+                Diagnostic::error("E040", format!("two sources would write {}: {first} and {second}", output.path))
+                    .hint("give one of them another slug (or file name), or remove one");
+            if let Content::Article(i) | Content::Page(i) = &output.content {
+                let path = match &output.content {
+                    Content::Article(_) => &site.articles[*i].path,
+                    _ => &site.pages[*i].path,
+                };
+                error = error.in_file(path);
+            }
+            errors.push(error.note(format!("the other source is {first}")));
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_counts() {
+        assert_eq!(page_count(0, 20), 1);
+        assert_eq!(page_count(20, 20), 1);
+        assert_eq!(page_count(21, 20), 2);
+    }
+}

@@ -1,0 +1,177 @@
+//! Atom feeds, the sitemap and robots.txt, written directly as XML text.
+//!
+//! Entry ids are tag URIs (RFC 4151) made of the host, the publication date and the slug, so
+//! they stay the same from build to build. Times are RFC 3339 with the author's offset.
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::model::Site;
+use crate::slug::encode_path_segment;
+use crate::urls::{self, Urls};
+
+/// Escapes text for XML element content and attribute values.
+pub fn escape_xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 forbids are dropped rather than making the feed invalid.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// What a feed is about.
+pub struct FeedSpec<'a> {
+    pub title: String,
+    /// Where the feed itself lives.
+    pub feed_url: String,
+    /// The HTML page the feed belongs to.
+    pub page_url: String,
+    /// Article indices, newest first; the first `feed_limit` become entries.
+    pub articles: &'a [usize],
+}
+
+fn host_of(base_url: &str) -> &str {
+    base_url.split("://").nth(1).and_then(|rest| rest.split(['/', ':']).next()).unwrap_or("localhost")
+}
+
+/// A stable entry id: `tag:invest.example.com,2017-12-28:articles/liaoning-orix-agreement`.
+pub fn entry_id(site: &Site, article: usize) -> String {
+    let article = &site.articles[article];
+    format!(
+        "tag:{},{}:articles/{}",
+        host_of(&site.config.base_url),
+        article.date.format("%Y-%m-%d"),
+        encode_path_segment(&article.slug)
+    )
+}
+
+/// The newest change among the site's articles: a stable `updated` for empty feeds.
+fn site_updated(site: &Site) -> Option<DateTime<FixedOffset>> {
+    site.articles.iter().map(|a| a.updated.unwrap_or(a.date)).max()
+}
+
+pub fn atom(site: &Site, urls: &Urls, spec: &FeedSpec) -> String {
+    let config = &site.config;
+    let entries: Vec<usize> = spec.articles.iter().copied().take(config.feed_limit).collect();
+    let updated = entries
+        .iter()
+        .map(|&i| site.articles[i].updated.unwrap_or(site.articles[i].date))
+        .max()
+        .or_else(|| site_updated(site))
+        .map_or_else(|| "1970-01-01T00:00:00+00:00".to_string(), |d| d.to_rfc3339());
+
+    let mut xml = String::with_capacity(4096 + entries.len() * 4096);
+    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = writeln!(xml, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", escape_xml(&config.language));
+    let _ = writeln!(xml, "  <title type=\"text\">{}</title>", escape_xml(&spec.title));
+    if !config.description.is_empty() {
+        let _ = writeln!(xml, "  <subtitle type=\"text\">{}</subtitle>", escape_xml(&config.description));
+    }
+    let _ =
+        writeln!(xml, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", escape_xml(&spec.feed_url));
+    let _ = writeln!(xml, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", escape_xml(&spec.page_url));
+    let _ = writeln!(xml, "  <id>{}</id>", escape_xml(&spec.feed_url));
+    let _ = writeln!(xml, "  <updated>{updated}</updated>");
+    let _ = writeln!(xml, "  <author><name>{}</name></author>", escape_xml(&config.title));
+    xml.push_str("  <generator uri=\"https://github.com/gazette-ssg/gazette\">gazette</generator>\n");
+    for &index in &entries {
+        write_entry(&mut xml, site, urls, index);
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+fn write_entry(xml: &mut String, site: &Site, urls: &Urls, index: usize) {
+    let article = &site.articles[index];
+    let url = urls.of(&urls::article_dir(&article.slug));
+    xml.push_str("  <entry>\n");
+    let _ = writeln!(xml, "    <title type=\"text\">{}</title>", escape_xml(&article.title));
+    let _ = writeln!(xml, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", escape_xml(&url));
+    let _ = writeln!(xml, "    <id>{}</id>", escape_xml(&entry_id(site, index)));
+    let _ = writeln!(xml, "    <published>{}</published>", article.date.to_rfc3339());
+    let _ = writeln!(xml, "    <updated>{}</updated>", article.updated.unwrap_or(article.date).to_rfc3339());
+    for author in &article.authors {
+        let _ = writeln!(xml, "    <author><name>{}</name></author>", escape_xml(author));
+    }
+    for &tag in &article.tags {
+        let tag = &site.tags[tag];
+        let _ = writeln!(xml, "    <category term=\"{}\" label=\"{}\"/>", escape_xml(&tag.slug), escape_xml(&tag.name));
+    }
+    if !article.summary.is_empty() {
+        let _ = writeln!(xml, "    <summary type=\"text\">{}</summary>", escape_xml(&article.summary));
+    }
+    let _ = writeln!(xml, "    <content type=\"html\">{}</content>", escape_xml(&article.html));
+    xml.push_str("  </entry>\n");
+}
+
+/// One `<url>` of the sitemap.
+#[derive(Debug, Clone)]
+pub struct SitemapEntry {
+    pub url: String,
+    pub lastmod: Option<String>,
+}
+
+/// The most URLs one sitemap file may hold (sitemaps.org).
+pub const SITEMAP_LIMIT: usize = 50_000;
+
+pub fn sitemap(entries: &[SitemapEntry]) -> String {
+    let mut xml = String::with_capacity(entries.len() * 96 + 128);
+    xml.push_str(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for entry in entries {
+        let _ = write!(xml, "  <url><loc>{}</loc>", escape_xml(&entry.url));
+        if let Some(lastmod) = &entry.lastmod {
+            let _ = write!(xml, "<lastmod>{lastmod}</lastmod>");
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// The index of a sitemap split into parts, for sites with more than `SITEMAP_LIMIT` pages.
+pub fn sitemap_index(part_urls: &[String]) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for url in part_urls {
+        let _ = writeln!(xml, "  <sitemap><loc>{}</loc></sitemap>", escape_xml(url));
+    }
+    xml.push_str("</sitemapindex>\n");
+    xml
+}
+
+pub fn robots(urls: &Urls) -> String {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", urls.of("sitemap.xml"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_escaping() {
+        assert_eq!(
+            escape_xml("<script>alert(1)</script> & \"q\""),
+            "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;"
+        );
+        assert_eq!(escape_xml("a\u{1}b"), "ab");
+    }
+
+    #[test]
+    fn host_is_taken_from_base_url() {
+        assert_eq!(host_of("https://invest.example.com/sub/"), "invest.example.com");
+        assert_eq!(host_of("http://localhost:1111/"), "localhost");
+    }
+}

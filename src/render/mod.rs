@@ -1,0 +1,424 @@
+//! Stage 5, render: one planned output → its bytes.
+//!
+//! HTML pages go through Tera (the site's templates over the built-in theme); feeds, the
+//! sitemap and robots.txt are written as text; static files are copied as they are. A
+//! `Renderer` is built once per build (templates compiled, article cards prepared) and is
+//! then shared by all threads.
+
+pub mod feeds;
+pub mod theme;
+pub mod views;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use tera::{Context, Kwargs, State, Tera, Value};
+
+use crate::diagnostics::Diagnostic;
+use crate::model::Site;
+use crate::plan::{Content, Output, page_count};
+use crate::urls::{self, Urls};
+use feeds::{FeedSpec, SITEMAP_LIMIT, SitemapEntry};
+use views::{DateView, map, value};
+
+/// What an output consists of.
+pub enum Body {
+    Bytes(Vec<u8>),
+    /// Copy this file as it is.
+    File(PathBuf),
+}
+
+pub struct Renderer<'a> {
+    site: &'a Site,
+    tera: Tera,
+    urls: Urls,
+    /// The `site` variable of every template.
+    site_value: Value,
+    /// One card per article, by index.
+    cards: Vec<Value>,
+    sitemap: Vec<SitemapEntry>,
+    /// Template name → the file it came from, for error messages.
+    template_files: HashMap<String, PathBuf>,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, outputs: &[Output]) -> Result<Self, Vec<Diagnostic>> {
+        let urls = Urls::new(&site.config.base_url);
+        let (tera, template_files) = load_templates(site)?;
+        let site_value = site_value(site, &urls);
+        let cards = views::cards(site, &urls);
+        let sitemap = sitemap_entries(site, &urls, outputs);
+        Ok(Renderer { site, tera, urls, site_value, cards, sitemap, template_files })
+    }
+
+    pub fn render(&self, output: &Output) -> Result<Body, Diagnostic> {
+        let site = self.site;
+        let text = match &output.content {
+            Content::Home { page } => self.render_list(
+                "index.html",
+                output,
+                *page,
+                &(0..site.articles.len()).collect::<Vec<_>>(),
+                urls::home_dir,
+                vec![],
+            )?,
+            Content::Article(index) => self.render_article(output, *index)?,
+            Content::Page(index) => self.render_page(output, *index)?,
+            Content::TagIndex => self.render_tag_index(output)?,
+            Content::Tag { tag, page } => {
+                let entry = &site.tags[*tag];
+                let tag_value = self.tag_value(*tag);
+                self.render_list(
+                    "tag.html",
+                    output,
+                    *page,
+                    &entry.articles,
+                    |n| urls::tag_dir(&entry.slug, n),
+                    vec![("tag", tag_value)],
+                )?
+            }
+            Content::EntityIndex => self.render_entity_index(output)?,
+            Content::Entity { entity, page } => {
+                let entry = &site.entities[*entity];
+                let entity_value = self.entity_value(*entity);
+                self.render_list(
+                    "entity.html",
+                    output,
+                    *page,
+                    &entry.tagged,
+                    |n| urls::entity_dir(&entry.slug, n),
+                    vec![("entity", entity_value)],
+                )?
+            }
+            Content::Archive => self.render_archive(output)?,
+            Content::NotFound => self.render_template("404.html", output, vec![])?,
+            Content::TagFeed(tag) => {
+                let entry = &site.tags[*tag];
+                self.feed(
+                    format!("{} — {}", entry.name, site.config.title),
+                    &urls::tag_dir(&entry.slug, 1),
+                    &entry.articles,
+                )
+            }
+            Content::EntityFeed(entity) => {
+                let entry = &site.entities[*entity];
+                self.feed(
+                    format!("{} — {}", entry.name, site.config.title),
+                    &urls::entity_dir(&entry.slug, 1),
+                    &entry.tagged,
+                )
+            }
+            Content::SiteFeed => {
+                self.feed(site.config.title.clone(), "", &(0..site.articles.len()).collect::<Vec<_>>())
+            }
+            Content::Sitemap if self.sitemap.len() > SITEMAP_LIMIT => {
+                let parts: Vec<String> = (1..=self.sitemap.len().div_ceil(SITEMAP_LIMIT))
+                    .map(|n| self.urls.of(&format!("sitemap-{n}.xml")))
+                    .collect();
+                feeds::sitemap_index(&parts)
+            }
+            Content::Sitemap => feeds::sitemap(&self.sitemap),
+            Content::SitemapPart(part) => {
+                let start = (part - 1) * SITEMAP_LIMIT;
+                feeds::sitemap(&self.sitemap[start..(start + SITEMAP_LIMIT).min(self.sitemap.len())])
+            }
+            Content::Robots => feeds::robots(&self.urls),
+            Content::ThemeAsset(name) => {
+                let asset = theme::ASSETS.iter().find(|a| a.name == *name).map_or("", |a| a.text);
+                asset.to_string()
+            }
+            Content::Static(path) => return Ok(Body::File(site.config.root.join(crate::load::STATIC_DIR).join(path))),
+        };
+        Ok(Body::Bytes(text.into_bytes()))
+    }
+
+    fn context(&self, output: &Output) -> Context {
+        let mut context = Context::new();
+        context.insert_value("site", self.site_value.clone());
+        let dir = output.path.strip_suffix("index.html").unwrap_or(&output.path);
+        context.insert("current_url", &self.urls.of(dir));
+        context.insert("current_path", dir);
+        context
+    }
+
+    fn render_template(
+        &self,
+        template: &str,
+        output: &Output,
+        values: Vec<(&'static str, Value)>,
+    ) -> Result<String, Diagnostic> {
+        let mut context = self.context(output);
+        for (key, value) in values {
+            context.insert_value(key, value);
+        }
+        self.tera.render(template, &context).map_err(|error| self.template_error(template, &output.path, &error))
+    }
+
+    fn template_error(&self, template: &str, output_path: &str, error: &tera::Error) -> Diagnostic {
+        let file = self
+            .template_files
+            .get(template)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(format!("(built-in theme) {template}")));
+        Diagnostic::error(
+            "E060",
+            format!("template {template} failed while rendering {output_path}:\n{}", error_chain(error)),
+        )
+        .in_file(file)
+        .hint("fix the template at the line shown; the README lists the variables each template receives")
+    }
+
+    /// A paginated list of article cards.
+    fn render_list(
+        &self,
+        template: &str,
+        output: &Output,
+        page: usize,
+        articles: &[usize],
+        dir_of: impl Fn(usize) -> String,
+        mut values: Vec<(&'static str, Value)>,
+    ) -> Result<String, Diagnostic> {
+        let per_page = self.site.config.paginate_by;
+        let total_pages = page_count(articles.len(), per_page);
+        let start = ((page - 1) * per_page).min(articles.len());
+        let end = (start + per_page).min(articles.len());
+        let items = articles[start..end].iter().map(|&i| self.cards[i].clone()).collect();
+        let paginator = views::paginator(items, page, total_pages, articles.len(), |n| self.urls.of(&dir_of(n)));
+        values.push(("paginator", paginator));
+        self.render_template(template, output, values)
+    }
+
+    fn render_article(&self, output: &Output, index: usize) -> Result<String, Diagnostic> {
+        let article = &self.site.articles[index];
+        // Articles are newest first: the previous (older) one comes after this one.
+        let previous = self.cards.get(index + 1);
+        let next = index.checked_sub(1).and_then(|i| self.cards.get(i));
+        let article_value = views::article(article, &self.cards[index], previous, next);
+        self.render_template("article.html", output, vec![("article", article_value)])
+    }
+
+    fn render_page(&self, output: &Output, index: usize) -> Result<String, Diagnostic> {
+        let page = &self.site.pages[index];
+        let page_value = map([
+            ("title", Value::from(page.title.as_str())),
+            ("slug", Value::from(page.slug.as_str())),
+            ("url", Value::from(self.urls.of(&urls::page_dir(&page.slug)))),
+            ("summary", Value::from(page.summary.as_str())),
+            ("content", Value::from(page.html.as_str())),
+            ("date", page.date.as_ref().map_or_else(Value::none, |d| value(&DateView::new(d)))),
+            ("updated", page.updated.as_ref().map_or_else(Value::none, |d| value(&DateView::new(d)))),
+            ("extra", value(&page.extra)),
+        ]);
+        self.render_template("page.html", output, vec![("page", page_value)])
+    }
+
+    fn tag_value(&self, tag: usize) -> Value {
+        let entry = &self.site.tags[tag];
+        let dir = urls::tag_dir(&entry.slug, 1);
+        map([
+            ("name", Value::from(entry.name.as_str())),
+            ("slug", Value::from(entry.slug.as_str())),
+            ("url", Value::from(self.urls.of(&dir))),
+            ("feed_url", Value::from(self.urls.of(&format!("{dir}{}", urls::FEED_FILE)))),
+            ("count", Value::from(entry.articles.len())),
+        ])
+    }
+
+    fn render_tag_index(&self, output: &Output) -> Result<String, Diagnostic> {
+        let tags: Vec<Value> = (0..self.site.tags.len()).map(|t| self.tag_value(t)).collect();
+        self.render_template("tags.html", output, vec![("tags", Value::from(tags))])
+    }
+
+    fn entity_value(&self, entity: usize) -> Value {
+        let site = self.site;
+        let entry = &site.entities[entity];
+        let dir = urls::entity_dir(&entry.slug, 1);
+        let link = |id: usize| value(&views::entity_link(&site.entities[id], &self.urls));
+        let related: Vec<Value> = entry
+            .related
+            .iter()
+            .map(|&(id, shared)| {
+                let mut related = link(id).as_map().cloned().unwrap_or_default();
+                related.insert("shared".into(), Value::from(shared));
+                Value::from(related)
+            })
+            .collect();
+        let mentions: Vec<Value> =
+            entry.mentioned_only.iter().take(site.config.paginate_by).map(|&i| self.cards[i].clone()).collect();
+        map([
+            ("name", Value::from(entry.name.as_str())),
+            ("slug", Value::from(entry.slug.as_str())),
+            ("kind", Value::from(entry.kind.as_str())),
+            ("aliases", Value::from(entry.aliases.clone())),
+            ("url", Value::from(self.urls.of(&dir))),
+            ("feed_url", Value::from(self.urls.of(&format!("{dir}{}", urls::FEED_FILE)))),
+            ("profile", Value::from(entry.profile_html.as_str())),
+            ("has_profile", Value::from(entry.path.is_some())),
+            ("parent", entry.parent.map_or_else(Value::none, link)),
+            ("children", Value::from(entry.children.iter().map(|&c| link(c)).collect::<Vec<_>>())),
+            ("related", Value::from(related)),
+            ("mentioned_in", Value::from(mentions)),
+            ("mention_count", Value::from(entry.mentioned_only.len())),
+            ("count", Value::from(entry.tagged.len())),
+        ])
+    }
+
+    fn render_entity_index(&self, output: &Output) -> Result<String, Diagnostic> {
+        use crate::load::frontmatter::EntityKind;
+        let site = self.site;
+        let mut groups = Vec::new();
+        for kind in [EntityKind::Organization, EntityKind::Person, EntityKind::Place, EntityKind::Other] {
+            let mut members: Vec<&crate::model::Entity> = site.entities.iter().filter(|e| e.kind == kind).collect();
+            if members.is_empty() {
+                continue;
+            }
+            members.sort_by_cached_key(|e| e.name.to_lowercase());
+            let entities: Vec<Value> = members.iter().map(|e| value(&views::entity_link(e, &self.urls))).collect();
+            groups.push(map([
+                ("kind", Value::from(kind.as_str())),
+                ("label", Value::from(kind.plural_label())),
+                ("entities", Value::from(entities)),
+            ]));
+        }
+        self.render_template("entities.html", output, vec![("groups", Value::from(groups))])
+    }
+
+    fn render_archive(&self, output: &Output) -> Result<String, Diagnostic> {
+        use chrono::Datelike;
+        let mut years: Vec<Value> = Vec::new();
+        let mut months: Vec<Value> = Vec::new();
+        let mut month_items: Vec<Value> = Vec::new();
+        let articles = &self.site.articles;
+        for (index, article) in articles.iter().enumerate() {
+            month_items.push(self.cards[index].clone());
+            let next = articles.get(index + 1);
+            let month_ends =
+                next.is_none_or(|n| (n.date.year(), n.date.month()) != (article.date.year(), article.date.month()));
+            let year_ends = next.is_none_or(|n| n.date.year() != article.date.year());
+            if month_ends {
+                months.push(map([
+                    ("number", Value::from(article.date.month())),
+                    ("name", Value::from(article.date.format("%B").to_string())),
+                    ("articles", Value::from(std::mem::take(&mut month_items))),
+                ]));
+            }
+            if year_ends {
+                years.push(map([
+                    ("year", Value::from(article.date.year())),
+                    ("months", Value::from(std::mem::take(&mut months))),
+                ]));
+            }
+        }
+        self.render_template("archive.html", output, vec![("years", Value::from(years))])
+    }
+
+    fn feed(&self, title: String, page_dir: &str, articles: &[usize]) -> String {
+        let spec = FeedSpec {
+            title,
+            feed_url: self.urls.of(&format!("{page_dir}{}", urls::FEED_FILE)),
+            page_url: self.urls.of(page_dir),
+            articles,
+        };
+        feeds::atom(self.site, &self.urls, &spec)
+    }
+}
+
+/// An error with its causes, one per line.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(&format!("\n{cause}"));
+        source = cause.source();
+    }
+    text
+}
+
+/// Compiles the built-in theme with the site's templates laid over it.
+fn load_templates(site: &Site) -> Result<(Tera, HashMap<String, PathBuf>), Vec<Diagnostic>> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.register_filter("date", date_filter);
+    let mut sources: Vec<(String, String)> =
+        theme::TEMPLATES.iter().map(|t| (t.name.to_string(), t.text.to_string())).collect();
+    let mut files = HashMap::new();
+    for template in &site.templates {
+        sources.retain(|(name, _)| name != &template.name);
+        sources.push((template.name.clone(), template.text.clone()));
+        files.insert(template.name.clone(), template.path.clone());
+    }
+    tera.add_raw_templates(sources).map_err(|error| {
+        vec![
+            Diagnostic::error("E060", format!("a template does not compile:\n{}", error_chain(&error)))
+                .in_file(
+                    site.config
+                        .root
+                        .join(crate::load::TEMPLATES_DIR)
+                        .strip_prefix(&site.config.root)
+                        .map(PathBuf::from)
+                        .unwrap_or_default(),
+                )
+                .hint("fix the template at the line shown (templates use Tera 2 syntax)"),
+        ]
+    })?;
+    Ok((tera, files))
+}
+
+/// `{{ article.date.rfc3339 | date(format="%d %b %Y") }}`: formats an RFC 3339 time.
+fn date_filter(input: &str, kwargs: Kwargs, _: &State) -> tera::TeraResult<String> {
+    let format = kwargs.get::<&str>("format")?.unwrap_or("%Y-%m-%d");
+    let date = chrono::DateTime::parse_from_rfc3339(input)
+        .map_err(|e| tera::Error::message(format!("date: {input:?} is not an RFC 3339 time ({e})")))?;
+    let mut out = String::new();
+    std::fmt::Write::write_fmt(&mut out, format_args!("{}", date.format(format)))
+        .map_err(|_| tera::Error::message(format!("date: bad format {format:?}")))?;
+    Ok(out)
+}
+
+fn site_value(site: &Site, urls: &Urls) -> Value {
+    let config = &site.config;
+    let mut stylesheets = vec![urls.of("theme.css")];
+    if site.static_files.iter().any(|f| f.as_os_str() == "style.css") {
+        stylesheets.push(urls.of("style.css"));
+    }
+    let logo = site.static_files.iter().find(|f| f.as_os_str() == "logo.svg").map(|_| urls.of("logo.svg"));
+    let pages: Vec<Value> = site
+        .pages
+        .iter()
+        .map(|p| {
+            map([("title", Value::from(p.title.as_str())), ("url", Value::from(urls.of(&urls::page_dir(&p.slug))))])
+        })
+        .collect();
+    map([
+        ("title", Value::from(config.title.as_str())),
+        ("base_url", Value::from(config.base_url.as_str())),
+        ("language", Value::from(config.language.as_str())),
+        ("description", Value::from(config.description.as_str())),
+        ("paginate_by", Value::from(config.paginate_by)),
+        ("feed_limit", Value::from(config.feed_limit)),
+        ("feed_url", Value::from(urls.of(urls::FEED_FILE))),
+        ("tags_url", Value::from(urls.of(urls::TAGS_DIR))),
+        ("entities_url", Value::from(urls.of(urls::ENTITIES_DIR))),
+        ("archive_url", Value::from(urls.of(urls::ARCHIVE_DIR))),
+        ("stylesheets", Value::from(stylesheets)),
+        ("logo_url", Value::from(logo)),
+        ("pages", Value::from(pages)),
+        ("article_count", Value::from(site.articles.len())),
+    ])
+}
+
+/// Every HTML page but the 404 page, with the article's last change as `lastmod`.
+fn sitemap_entries(site: &Site, urls: &Urls, outputs: &[Output]) -> Vec<SitemapEntry> {
+    outputs
+        .iter()
+        .filter(|o| o.path.ends_with("index.html"))
+        .map(|o| {
+            let dir = o.path.strip_suffix("index.html").unwrap_or(&o.path);
+            let lastmod = match o.content {
+                Content::Article(i) => Some(site.articles[i].updated.unwrap_or(site.articles[i].date).to_rfc3339()),
+                _ => None,
+            };
+            SitemapEntry { url: urls.of(dir), lastmod }
+        })
+        .collect()
+}

@@ -1,0 +1,36 @@
+//! The built-in theme, embedded in the binary.
+//!
+//! A site's `templates/NAME` replaces the built-in template of the same name; any template
+//! the site does not have comes from here. Theme assets (the stylesheet) are written to the
+//! output root like static files.
+
+/// A built-in template: its name and text.
+pub struct ThemeFile {
+    pub name: &'static str,
+    pub text: &'static str,
+}
+
+macro_rules! theme_files {
+    ($($name:literal),* $(,)?) => {
+        &[$(ThemeFile { name: $name, text: include_str!(concat!("../theme/", $name)) }),*]
+    };
+}
+
+/// Every template the built-in theme defines: the pages of DESIGN.md and their partials.
+pub const TEMPLATES: &[ThemeFile] = theme_files![
+    "base.html",
+    "index.html",
+    "article.html",
+    "tags.html",
+    "tag.html",
+    "entities.html",
+    "entity.html",
+    "archive.html",
+    "page.html",
+    "404.html",
+    "partials/card.html",
+    "partials/pagination.html",
+];
+
+/// Files of the theme written to the output root.
+pub const ASSETS: &[ThemeFile] = theme_files!["theme.css"];

@@ -1,0 +1,205 @@
+//! Template contexts: small views of the model, turned into Tera values once.
+//!
+//! An article's card (title, date, summary, tag and entity links) is built once and shared by
+//! every list page that shows it: Tera values are reference-counted, so a list page costs one
+//! pointer per card, not a copy of the article.
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+use tera::{Map, Value};
+
+use crate::load::frontmatter::{DealStage, SourceFront};
+use crate::model::{Article, Entity, Site};
+use crate::urls::{self, Urls};
+
+/// A map value from (key, value) pairs.
+pub fn map(pairs: impl IntoIterator<Item = (&'static str, Value)>) -> Value {
+    let mut m = Map::new();
+    for (key, value) in pairs {
+        m.insert(key.into(), value);
+    }
+    Value::from(m)
+}
+
+pub fn value<T: Serialize>(view: &T) -> Value {
+    Value::from_serializable(view)
+}
+
+#[derive(Serialize)]
+pub struct DateView {
+    /// RFC 3339 with the author's offset: `2017-12-28T10:30:00+08:00`.
+    pub rfc3339: String,
+    /// `2017-12-28`
+    pub iso: String,
+    /// `28 December 2017`
+    pub display: String,
+    pub year: i32,
+}
+
+impl DateView {
+    pub fn new(date: &DateTime<FixedOffset>) -> Self {
+        DateView {
+            rfc3339: date.to_rfc3339(),
+            iso: date.format("%Y-%m-%d").to_string(),
+            display: date.format("%-d %B %Y").to_string(),
+            year: chrono::Datelike::year(date),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct LinkView<'a> {
+    name: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct CardView<'a> {
+    title: &'a str,
+    url: String,
+    slug: &'a str,
+    date: DateView,
+    updated: Option<DateView>,
+    summary: &'a str,
+    authors: &'a [String],
+    tags: Vec<LinkView<'a>>,
+    entities: Vec<LinkView<'a>>,
+}
+
+/// The card of every article, by article index.
+pub fn cards(site: &Site, urls: &Urls) -> Vec<Value> {
+    use rayon::prelude::*;
+    let tag_urls: Vec<String> = site.tags.iter().map(|t| urls.of(&urls::tag_dir(&t.slug, 1))).collect();
+    let entity_urls: Vec<String> = site.entities.iter().map(|e| urls.of(&urls::entity_dir(&e.slug, 1))).collect();
+    site.articles
+        .par_iter()
+        .map(|article| {
+            value(&CardView {
+                title: &article.title,
+                url: urls.of(&urls::article_dir(&article.slug)),
+                slug: &article.slug,
+                date: DateView::new(&article.date),
+                updated: article.updated.as_ref().map(DateView::new),
+                summary: &article.summary,
+                authors: &article.authors,
+                tags: article
+                    .tags
+                    .iter()
+                    .map(|&t| LinkView { name: &site.tags[t].name, url: tag_urls[t].clone() })
+                    .collect(),
+                entities: article
+                    .entities
+                    .iter()
+                    .map(|&e| LinkView { name: &site.entities[e].name, url: entity_urls[e].clone() })
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct CorrectionView<'a> {
+    date: DateView,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct DealView<'a> {
+    investors: &'a [String],
+    place: &'a str,
+    what: &'a str,
+    amount: Option<u64>,
+    currency: Option<&'a str>,
+    sector: Option<&'a str>,
+    stage: Option<DealStage>,
+}
+
+#[derive(Serialize)]
+struct ArticleExtras<'a> {
+    content: &'a str,
+    word_count: usize,
+    reading_minutes: usize,
+    source: Option<&'a SourceFront>,
+    corrections: Vec<CorrectionView<'a>>,
+    deals: Vec<DealView<'a>>,
+    extra: &'a toml::Table,
+    draft: bool,
+}
+
+/// The `article` of `article.html`: its card plus body, source, corrections, deals,
+/// previous (older) and next (newer) article.
+pub fn article(article: &Article, card: &Value, previous: Option<&Value>, next: Option<&Value>) -> Value {
+    let extras = value(&ArticleExtras {
+        content: &article.html,
+        word_count: article.word_count,
+        reading_minutes: article.word_count.div_ceil(230).max(1),
+        source: article.source.as_ref(),
+        corrections: article
+            .corrections
+            .iter()
+            .map(|c| CorrectionView { date: DateView::new(&c.date), text: &c.text })
+            .collect(),
+        deals: article
+            .deals
+            .iter()
+            .map(|d| DealView {
+                investors: &d.investors,
+                place: &d.place,
+                what: &d.what,
+                amount: d.amount,
+                currency: d.currency.as_deref(),
+                sector: d.sector.as_deref(),
+                stage: d.stage,
+            })
+            .collect(),
+        extra: &article.extra,
+        draft: article.draft,
+    });
+    let mut merged = card.as_map().cloned().unwrap_or_default();
+    if let Some(extras) = extras.as_map() {
+        merged.extend(extras.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    merged.insert("previous".into(), previous.cloned().unwrap_or_else(Value::none));
+    merged.insert("next".into(), next.cloned().unwrap_or_else(Value::none));
+    Value::from(merged)
+}
+
+#[derive(Serialize)]
+pub struct EntityLinkView<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub kind: &'static str,
+    pub url: String,
+    pub count: usize,
+}
+
+pub fn entity_link<'a>(entity: &'a Entity, urls: &Urls) -> EntityLinkView<'a> {
+    EntityLinkView {
+        name: &entity.name,
+        slug: &entity.slug,
+        kind: entity.kind.as_str(),
+        url: urls.of(&urls::entity_dir(&entity.slug, 1)),
+        count: entity.tagged.len(),
+    }
+}
+
+/// Page links of a list: numbers 1..=total with their URLs.
+pub fn paginator(
+    items: Vec<Value>,
+    page: usize,
+    total_pages: usize,
+    total_items: usize,
+    url_of: impl Fn(usize) -> String,
+) -> Value {
+    let link = |n: usize| if (1..=total_pages).contains(&n) { Value::from(url_of(n)) } else { Value::none() };
+    map([
+        ("items", Value::from(items)),
+        ("number", Value::from(page)),
+        ("total_pages", Value::from(total_pages)),
+        ("total_items", Value::from(total_items)),
+        ("previous_url", link(page.wrapping_sub(1))),
+        ("next_url", link(page + 1)),
+        ("first_url", Value::from(url_of(1))),
+        ("last_url", Value::from(url_of(total_pages))),
+    ])
+}

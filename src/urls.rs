@@ -1,0 +1,82 @@
+//! Where each page lives: its folder below the output root and its URL under `base_url`.
+//!
+//! One function per kind of page gives the folder (`articles/<slug>/`); the URL is always
+//! `base_url` + that folder with each segment percent-encoded, and the file is the folder +
+//! `index.html`. Nothing else in the code spells a path, so links and files cannot disagree.
+
+use crate::slug::encode_path_segment;
+
+pub fn home_dir(page: usize) -> String {
+    if page <= 1 { String::new() } else { format!("page/{page}/") }
+}
+
+pub fn article_dir(slug: &str) -> String {
+    format!("articles/{slug}/")
+}
+
+pub fn page_dir(slug: &str) -> String {
+    format!("{slug}/")
+}
+
+pub fn tag_dir(slug: &str, page: usize) -> String {
+    paginated(&format!("tags/{slug}/"), page)
+}
+
+pub fn entity_dir(slug: &str, page: usize) -> String {
+    paginated(&format!("entities/{slug}/"), page)
+}
+
+pub const TAGS_DIR: &str = "tags/";
+pub const ENTITIES_DIR: &str = "entities/";
+pub const ARCHIVE_DIR: &str = "archive/";
+pub const FEED_FILE: &str = "atom.xml";
+
+fn paginated(dir: &str, page: usize) -> String {
+    if page <= 1 { dir.to_string() } else { format!("{dir}page/{page}/") }
+}
+
+/// Builds absolute URLs from relative output paths.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    base_url: String,
+}
+
+impl Urls {
+    /// `base_url` must end with `/` (config guarantees it).
+    pub fn new(base_url: &str) -> Self {
+        Urls { base_url: base_url.to_string() }
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base_url
+    }
+
+    /// `articles/辽宁/` → `https://host/sub/articles/%E8%BE%BD%E5%AE%81/`
+    pub fn of(&self, relative: &str) -> String {
+        let mut url = String::with_capacity(self.base_url.len() + relative.len() + 8);
+        url.push_str(&self.base_url);
+        for (i, segment) in relative.split('/').enumerate() {
+            if i > 0 {
+                url.push('/');
+            }
+            url.push_str(&encode_path_segment(segment));
+        }
+        url
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_follow_the_contract() {
+        let urls = Urls::new("https://a.org/sub/");
+        assert_eq!(urls.of(&home_dir(1)), "https://a.org/sub/");
+        assert_eq!(urls.of(&home_dir(2)), "https://a.org/sub/page/2/");
+        assert_eq!(urls.of(&article_dir("x")), "https://a.org/sub/articles/x/");
+        assert_eq!(urls.of(&tag_dir("new-energy", 3)), "https://a.org/sub/tags/new-energy/page/3/");
+        assert_eq!(urls.of(&entity_dir("辽宁", 1)), "https://a.org/sub/entities/%E8%BE%BD%E5%AE%81/");
+        assert_eq!(urls.of(&format!("{}{FEED_FILE}", tag_dir("x", 1))), "https://a.org/sub/tags/x/atom.xml");
+    }
+}

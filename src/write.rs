@@ -1,0 +1,194 @@
+//! Stage 6, write: rendered bytes → a fresh folder, swapped in only when all succeeded.
+//!
+//! Every build writes into a staging folder beside the output (`.public.gazette-staging`).
+//! A file whose bytes equal the one already published is hard-linked from the old output
+//! instead of rewritten, so its mtime and inode stay the same. When every file is in place,
+//! the staging folder and the output are exchanged in one atomic rename (Linux
+//! `renameat2(RENAME_EXCHANGE)`), so a reader, or a build killed at any moment, sees either
+//! the old or the new output whole; files that no source produces any more go with the old
+//! folder. A failed build removes its staging folder and leaves the output as it was.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+use crate::render::Body;
+
+pub struct Writer {
+    output: PathBuf,
+    staging: PathBuf,
+}
+
+/// What writing one file did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// Same bytes as before: linked from the previous output.
+    Unchanged,
+    /// New or changed bytes.
+    Changed,
+}
+
+fn write_error(path: &Path, action: &str, error: io::Error) -> Diagnostic {
+    Diagnostic::error("E070", format!("cannot {action} {}: {error}", path.display()))
+        .hint("check the output folder's permissions and free disk space")
+}
+
+impl Writer {
+    /// Checks that `output` may be replaced, and makes an empty staging folder beside it.
+    pub fn prepare(root: &Path, output: &Path) -> Result<Self, Diagnostic> {
+        let absolute = |p: &Path| {
+            fs::canonicalize(p).unwrap_or_else(|_| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+        };
+        let root_abs = absolute(root);
+        let output_abs = absolute(output);
+        if root_abs.starts_with(&output_abs) {
+            return Err(Diagnostic::error(
+                "E071",
+                format!("the output folder {} contains the site itself", output.display()),
+            )
+            .hint("gazette replaces the whole output folder: choose a folder of its own, e.g. `--output public`"));
+        }
+        if output.exists() && !output.is_dir() {
+            return Err(Diagnostic::error("E071", format!("the output {} is a file, not a folder", output.display()))
+                .hint("remove it or choose another --output"));
+        }
+        let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(|e| write_error(parent, "create", e))?;
+        let staging = parent.join(format!(".{name}.gazette-staging"));
+        if staging.exists() {
+            // Left behind by a build that was killed: it never became the output.
+            fs::remove_dir_all(&staging).map_err(|e| write_error(&staging, "remove the leftover", e))?;
+        }
+        fs::create_dir(&staging).map_err(|e| write_error(&staging, "create", e))?;
+        Ok(Writer { output: output.to_path_buf(), staging })
+    }
+
+    /// Creates every folder the outputs need, once each.
+    pub fn create_dirs<'p>(&self, paths: impl Iterator<Item = &'p str>) -> Result<(), Diagnostic> {
+        let dirs: BTreeSet<&str> = paths.filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir)).collect();
+        for dir in dirs {
+            let path = self.staging.join(checked_relative(dir)?);
+            fs::create_dir_all(&path).map_err(|e| write_error(&path, "create", e))?;
+        }
+        Ok(())
+    }
+
+    /// Writes one output file into the staging folder.
+    pub fn write(&self, relative: &str, body: &Body) -> Result<Written, Diagnostic> {
+        let relative_path = checked_relative(relative)?;
+        let target = self.staging.join(&relative_path);
+        let previous = self.output.join(&relative_path);
+        let unchanged = match body {
+            Body::Bytes(bytes) => same_bytes(&previous, bytes),
+            Body::File(source) => fs::read(source)
+                .map(|bytes| same_bytes(&previous, &bytes))
+                .map_err(|e| write_error(source, "read", e))?,
+        };
+        if unchanged && fs::hard_link(&previous, &target).is_ok() {
+            return Ok(Written::Unchanged);
+        }
+        match body {
+            Body::Bytes(bytes) => fs::write(&target, bytes).map_err(|e| write_error(&target, "write", e))?,
+            Body::File(source) => {
+                fs::copy(source, &target).map(drop).map_err(|e| write_error(&target, "copy to", e))?
+            }
+        }
+        Ok(Written::Changed)
+    }
+
+    /// Makes the staging folder the output, atomically where the system allows it.
+    pub fn commit(self) -> Result<(), Diagnostic> {
+        if self.output.exists() {
+            exchange(&self.staging, &self.output).map_err(|e| write_error(&self.output, "replace", e))?;
+            // The staging path now holds the previous output.
+            fs::remove_dir_all(&self.staging)
+                .map_err(|e| write_error(&self.staging, "remove the previous output at", e))?;
+        } else {
+            fs::rename(&self.staging, &self.output).map_err(|e| write_error(&self.output, "create", e))?;
+        }
+        Ok(())
+    }
+
+    /// Throws the staging folder away; the output stays as it was.
+    pub fn abort(self) {
+        let _ = fs::remove_dir_all(&self.staging);
+    }
+}
+
+/// A relative path that cannot leave the output folder.
+fn checked_relative(relative: &str) -> Result<PathBuf, Diagnostic> {
+    let path = Path::new(relative);
+    if path.components().all(|c| matches!(c, Component::Normal(_))) && !relative.is_empty() {
+        Ok(path.to_path_buf())
+    } else {
+        Err(Diagnostic::error("E072", format!("refusing to write {relative:?}: it would leave the output folder"))
+            .hint("this is a bug in gazette: please report it with the file that caused it"))
+    }
+}
+
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => fs::read(path).is_ok_and(|old| old == bytes),
+        _ => false,
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are valid NUL-terminated strings that outlive the call.
+    let result =
+        unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+    if result == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
+}
+
+/// Where there is no atomic exchange, two renames: a kill between them leaves the new output
+/// complete in the staging folder and the old one complete beside it.
+#[cfg(not(target_os = "linux"))]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    let aside = a.with_extension("gazette-old");
+    fs::rename(b, &aside)?;
+    fs::rename(a, b)?;
+    fs::rename(&aside, a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_cannot_escape() {
+        assert!(checked_relative("articles/x/index.html").is_ok());
+        assert!(checked_relative("../x").is_err());
+        assert!(checked_relative("/etc/passwd").is_err());
+        assert!(checked_relative("a/../../b").is_err());
+        assert!(checked_relative("").is_err());
+    }
+
+    #[test]
+    fn unchanged_files_keep_their_inode_and_removed_ones_go() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let first = Writer::prepare(dir.path(), &output).unwrap();
+        first.create_dirs(["a/index.html", "gone.txt"].into_iter()).unwrap();
+        first.write("a/index.html", &Body::Bytes(b"same".to_vec())).unwrap();
+        first.write("gone.txt", &Body::Bytes(b"old".to_vec())).unwrap();
+        first.commit().unwrap();
+        let inode = fs::metadata(output.join("a/index.html")).unwrap().ino();
+
+        let second = Writer::prepare(dir.path(), &output).unwrap();
+        second.create_dirs(["a/index.html"].into_iter()).unwrap();
+        assert_eq!(second.write("a/index.html", &Body::Bytes(b"same".to_vec())).unwrap(), Written::Unchanged);
+        second.commit().unwrap();
+        assert_eq!(fs::metadata(output.join("a/index.html")).unwrap().ino(), inode);
+        assert!(!output.join("gone.txt").exists());
+        assert!(!dir.path().join(".public.gazette-staging").exists());
+    }
+}
