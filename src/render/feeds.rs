@@ -83,7 +83,7 @@ pub fn atom(site: &Site, urls: &Urls, spec: &FeedSpec) -> String {
     let _ = writeln!(xml, "  <id>{}</id>", escape_xml(&spec.feed_url));
     let _ = writeln!(xml, "  <updated>{updated}</updated>");
     let _ = writeln!(xml, "  <author><name>{}</name></author>", escape_xml(&config.title));
-    xml.push_str("  <generator uri=\"https://github.com/gazette-ssg/gazette\">gazette</generator>\n");
+    xml.push_str("  <generator>gazette</generator>\n");
     for &index in &entries {
         write_entry(&mut xml, site, urls, index);
     }
