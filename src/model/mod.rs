@@ -100,9 +100,17 @@ pub fn build(config: Config, loaded: Loaded) -> (Option<Site>, Vec<Diagnostic>) 
     let page_heads = check_pages(&page_docs, &config, &mut diagnostics);
 
     let resolver = LinkResolver::new(&config, &published, &page_heads, &registry);
-    let rendered: Vec<(markdown::Rendered, Vec<Diagnostic>)> = published
+    // Mentions are found while the text is at hand; the text is not kept.
+    let finder = MentionFinder::new(&registry.profile_names());
+    let rendered: Vec<RenderedBody> = published
         .par_iter()
-        .map(|(document, _)| resolver.render(&document.path, document.body(), document.body_line(), &document.text))
+        .map(|(document, _)| {
+            let (mut body, warnings) =
+                resolver.render(&document.path, document.body(), document.body_line(), &document.text);
+            let mentions = finder.find(&body.text);
+            body.text = String::new();
+            (body, warnings, mentions)
+        })
         .collect();
     for document in &entity_docs {
         if let Some(id) = registry.resolve(document.front.name.get_ref()) {
@@ -138,10 +146,9 @@ pub fn build(config: Config, loaded: Loaded) -> (Option<Site>, Vec<Diagnostic>) 
         })
         .collect();
 
-    let finder = MentionFinder::new(&registry.profile_names());
     let mut tag_index = TagIndex::default();
     let mut articles = Vec::with_capacity(published.len());
-    for ((document, head), (body, warnings)) in published.into_iter().zip(rendered) {
+    for ((document, head), (body, warnings, mentions)) in published.into_iter().zip(rendered) {
         diagnostics.extend(warnings);
         let front = &document.front;
         let mut tags = Vec::new();
@@ -193,7 +200,7 @@ pub fn build(config: Config, loaded: Loaded) -> (Option<Site>, Vec<Diagnostic>) 
             summary,
             tags,
             entities: entity_ids,
-            mentions: Vec::new(),
+            mentions,
             authors: front.authors.clone(),
             draft: front.draft,
             source: front.source.clone(),
@@ -203,9 +210,6 @@ pub fn build(config: Config, loaded: Loaded) -> (Option<Site>, Vec<Diagnostic>) 
             html: body.html,
             word_count: body.word_count,
         });
-        // The text is only needed for mentions: find them now, then let it go.
-        let last = articles.len() - 1;
-        articles[last].mentions = finder.find(&body.text);
     }
 
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -214,6 +218,9 @@ pub fn build(config: Config, loaded: Loaded) -> (Option<Site>, Vec<Diagnostic>) 
     let site = index(config, articles, tag_index, registry, pages, static_files, templates);
     (Some(site), diagnostics)
 }
+
+/// An article's rendered Markdown, its link warnings and its mentions.
+type RenderedBody = (markdown::Rendered, Vec<Diagnostic>, Vec<(usize, usize)>);
 
 type PageHead<'a> = (&'a crate::load::Document<crate::load::frontmatter::PageFront>, String, String);
 

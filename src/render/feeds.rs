@@ -60,7 +60,8 @@ fn site_updated(site: &Site) -> Option<DateTime<FixedOffset>> {
     site.articles.iter().map(|a| a.updated.unwrap_or(a.date)).max()
 }
 
-pub fn atom(site: &Site, urls: &Urls, spec: &FeedSpec) -> String {
+/// A feed; `entry` gives an article's `<entry>` element (cached by the caller).
+pub fn atom<'e>(site: &Site, spec: &FeedSpec, entry: impl Fn(usize) -> &'e str) -> String {
     let config = &site.config;
     let entries: Vec<usize> = spec.articles.iter().copied().take(config.feed_limit).collect();
     let updated = entries
@@ -70,7 +71,7 @@ pub fn atom(site: &Site, urls: &Urls, spec: &FeedSpec) -> String {
         .or_else(|| site_updated(site))
         .map_or_else(|| "1970-01-01T00:00:00+00:00".to_string(), |d| d.to_rfc3339());
 
-    let mut xml = String::with_capacity(4096 + entries.len() * 4096);
+    let mut xml = String::with_capacity(1024 + entries.iter().map(|&i| entry(i).len()).sum::<usize>());
     xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let _ = writeln!(xml, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", escape_xml(&config.language));
     let _ = writeln!(xml, "  <title type=\"text\">{}</title>", escape_xml(&spec.title));
@@ -85,15 +86,17 @@ pub fn atom(site: &Site, urls: &Urls, spec: &FeedSpec) -> String {
     let _ = writeln!(xml, "  <author><name>{}</name></author>", escape_xml(&config.title));
     xml.push_str("  <generator>gazette</generator>\n");
     for &index in &entries {
-        write_entry(&mut xml, site, urls, index);
+        xml.push_str(entry(index));
     }
     xml.push_str("</feed>\n");
     xml
 }
 
-fn write_entry(xml: &mut String, site: &Site, urls: &Urls, index: usize) {
+/// One article's `<entry>`, the same in every feed that lists it.
+pub fn entry(site: &Site, urls: &Urls, index: usize) -> String {
     let article = &site.articles[index];
     let url = urls.of(&urls::article_dir(&article.slug));
+    let mut xml = String::with_capacity(article.html.len() * 5 / 4 + 1024);
     xml.push_str("  <entry>\n");
     let _ = writeln!(xml, "    <title type=\"text\">{}</title>", escape_xml(&article.title));
     let _ = writeln!(xml, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", escape_xml(&url));
@@ -112,6 +115,7 @@ fn write_entry(xml: &mut String, site: &Site, urls: &Urls, index: usize) {
     }
     let _ = writeln!(xml, "    <content type=\"html\">{}</content>", escape_xml(&article.html));
     xml.push_str("  </entry>\n");
+    xml
 }
 
 /// One `<url>` of the sitemap.

@@ -11,6 +11,7 @@ pub mod views;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use tera::{Context, Kwargs, State, Tera, Value};
 
@@ -34,8 +35,10 @@ pub struct Renderer<'a> {
     urls: Urls,
     /// The `site` variable of every template.
     site_value: Value,
-    /// One card per article, by index.
+    /// One card per article, by index, with its HTML (`partials/card.html`) rendered once.
     cards: Vec<Value>,
+    /// Each article's Atom `<entry>`, made the first time a feed needs it and shared by all.
+    feed_entries: Vec<OnceLock<String>>,
     sitemap: Vec<SitemapEntry>,
     /// Template name → the file it came from, for error messages.
     template_files: HashMap<String, PathBuf>,
@@ -46,9 +49,10 @@ impl<'a> Renderer<'a> {
         let urls = Urls::new(&site.config.base_url);
         let (tera, template_files) = load_templates(site)?;
         let site_value = site_value(site, &urls);
-        let cards = views::cards(site, &urls);
+        let cards = render_cards(&tera, &site_value, views::cards(site, &urls), &template_files)?;
         let sitemap = sitemap_entries(site, &urls, outputs);
-        Ok(Renderer { site, tera, urls, site_value, cards, sitemap, template_files })
+        let feed_entries = (0..site.articles.len()).map(|_| OnceLock::new()).collect();
+        Ok(Renderer { site, tera, urls, site_value, cards, feed_entries, sitemap, template_files })
     }
 
     pub fn render(&self, output: &Output) -> Result<Body, Diagnostic> {
@@ -319,7 +323,9 @@ impl<'a> Renderer<'a> {
             page_url: self.urls.of(page_dir),
             articles,
         };
-        feeds::atom(self.site, &self.urls, &spec)
+        let entry =
+            |index: usize| self.feed_entries[index].get_or_init(|| feeds::entry(self.site, &self.urls, index)).as_str();
+        feeds::atom(self.site, &spec, entry)
     }
 }
 
@@ -332,6 +338,40 @@ fn error_chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+/// Renders each article's card through `partials/card.html` once, in parallel, and keeps the
+/// HTML in the card as `html`, so that list pages only copy it.
+fn render_cards(
+    tera: &Tera,
+    site_value: &Value,
+    cards: Vec<Value>,
+    template_files: &HashMap<String, PathBuf>,
+) -> Result<Vec<Value>, Vec<Diagnostic>> {
+    use rayon::prelude::*;
+    const CARD: &str = "partials/card.html";
+    cards
+        .into_par_iter()
+        .map(|card| {
+            let mut context = Context::new();
+            context.insert_value("site", site_value.clone());
+            context.insert_value("item", card.clone());
+            let html = tera.render(CARD, &context).map_err(|error| {
+                let file = template_files
+                    .get(CARD)
+                    .cloned()
+                    .unwrap_or_else(|| PathBuf::from(format!("(built-in theme) {CARD}")));
+                vec![
+                    Diagnostic::error("E060", format!("template {CARD} failed:\n{}", error_chain(&error)))
+                        .in_file(file)
+                        .hint("fix the template at the line shown; a card receives `site` and `item` (see the README)"),
+                ]
+            })?;
+            let mut fields = card.as_map().cloned().unwrap_or_default();
+            fields.insert("html".into(), Value::safe_string(&html));
+            Ok(Value::from(fields))
+        })
+        .collect()
 }
 
 /// Compiles the built-in theme with the site's templates laid over it.
