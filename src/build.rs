@@ -109,6 +109,7 @@ pub fn build(options: &BuildOptions) -> BuildReport {
         }
     }
     clock.lap(&mut report, "render+write");
+    report.diagnostics = crate::diagnostics::collapse_repeats(std::mem::take(&mut report.diagnostics));
 
     if !report.succeeded() {
         writer.abort();

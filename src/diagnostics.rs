@@ -208,6 +208,36 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
     });
 }
 
+/// Keeps one of each group of identical diagnostics (a broken template fails on every page
+/// that uses it), noting how many more there were.
+pub fn collapse_repeats(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut kept: Vec<Diagnostic> = Vec::new();
+    let mut repeats: Vec<usize> = Vec::new();
+    let mut index: std::collections::HashMap<(&'static str, Option<PathBuf>, usize, String), usize> =
+        std::collections::HashMap::new();
+    for diagnostic in diagnostics {
+        let key = (diagnostic.code, diagnostic.file.clone(), diagnostic.line, diagnostic.message.clone());
+        match index.get(&key) {
+            Some(&at) => repeats[at] += 1,
+            None => {
+                index.insert(key, kept.len());
+                kept.push(diagnostic);
+                repeats.push(0);
+            }
+        }
+    }
+    for (diagnostic, more) in kept.iter_mut().zip(repeats) {
+        if more > 0 {
+            diagnostic.notes.push(format!(
+                "the same problem occurred {} more {}",
+                thousands(more),
+                if more == 1 { "time" } else { "times" }
+            ));
+        }
+    }
+    kept
+}
+
 /// Edit distance, for "did you mean" hints.
 pub fn levenshtein(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();

@@ -58,6 +58,12 @@ fn toml_error_to_diagnostic(fragment: &Fragment, text: &str, error: &toml::de::E
             None => format!("known fields are: {}; remove the key or move it under [extra]", expected.join(", ")),
         };
         let key_span = key_span_in(text, &span, key);
+        let hint = match table_header_before(text, span.start) {
+            Some(table) if TOP_LEVEL_KEYS.contains(&key) => format!(
+                "`{key}` landed inside the table [{table}] above it: in TOML every key after a [table] line belongs to that table, so move `{key}` above the [{table}] line"
+            ),
+            _ => hint,
+        };
         return fragment.error_at("E012", format!("unknown field `{key}`"), key_span).field(key).hint(hint);
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
@@ -79,6 +85,12 @@ fn toml_error_to_diagnostic(fragment: &Fragment, text: &str, error: &toml::de::E
                 "write the date without quotes, e.g. `2017-12-28` or `2017-12-28T09:30:00+08:00` (found {quoted:?})"
             ));
     }
+    if message.starts_with("invalid date") || message.starts_with("invalid time") || message.contains("offset") {
+        return fragment
+            .error_at("E014", message.replace('\n', " "), span)
+            .field(field.unwrap_or_else(|| "date".into()))
+            .hint("write a date that exists, e.g. `2017-02-28` or `2017-12-28T09:30:00+08:00`");
+    }
     let code = if message.contains("invalid type") || message.contains("unknown variant") { "E014" } else { "E011" };
     let hint = if code == "E011" {
         "fix the TOML syntax: strings in \"quotes\", lists in [brackets], one key per line"
@@ -90,6 +102,33 @@ fn toml_error_to_diagnostic(fragment: &Fragment, text: &str, error: &toml::de::E
         diagnostic = diagnostic.field(field);
     }
     diagnostic
+}
+
+/// Keys of an article's top level, which editors sometimes write after a table by mistake.
+pub const TOP_LEVEL_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "updated",
+    "slug",
+    "summary",
+    "tags",
+    "entities",
+    "authors",
+    "draft",
+    "source",
+    "corrections",
+    "deals",
+    "extra",
+];
+
+/// The `[table]` or `[[table]]` header that the line at `offset` falls under, if any.
+pub fn table_header_before(text: &str, offset: usize) -> Option<String> {
+    text[..offset.min(text.len())]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|line| line.starts_with('['))
+        .map(|line| line.trim_matches(|c| c == '[' || c == ']').trim().to_string())
 }
 
 /// Parses serde's "expected one of `a`, `b`" list.

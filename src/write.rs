@@ -50,6 +50,19 @@ impl Writer {
             )
             .hint("gazette replaces the whole output folder: choose a folder of its own, e.g. `--output public`"));
         }
+        for source_dir in [crate::load::CONTENT_DIR, crate::load::STATIC_DIR, crate::load::TEMPLATES_DIR] {
+            if output_abs.starts_with(absolute(&root.join(source_dir))) {
+                return Err(Diagnostic::error("E071", format!("the output folder {} is inside the site's {source_dir}/ folder", output.display()))
+                    .hint("gazette replaces the whole output folder: choose a folder outside content/, static/ and templates/, e.g. `--output public`"));
+            }
+        }
+        if output_abs != root_abs.join("public") && output_abs.join(crate::config::CONFIG_FILE).exists() {
+            return Err(Diagnostic::error(
+                "E071",
+                format!("the output folder {} holds another site (it has site.toml)", output.display()),
+            )
+            .hint("choose an empty folder or one that gazette built before"));
+        }
         if output.exists() && !output.is_dir() {
             return Err(Diagnostic::error("E071", format!("the output {} is a file, not a folder", output.display()))
                 .hint("remove it or choose another --output"));
@@ -102,7 +115,9 @@ impl Writer {
     /// Makes the staging folder the output, atomically where the system allows it.
     pub fn commit(self) -> Result<(), Diagnostic> {
         if self.output.exists() {
-            exchange(&self.staging, &self.output).map_err(|e| write_error(&self.output, "replace", e))?;
+            exchange(&self.staging, &self.output)
+                .or_else(|_| exchange_by_renames(&self.staging, &self.output))
+                .map_err(|e| write_error(&self.output, "replace", e))?;
             // The staging path now holds the previous output.
             fs::remove_dir_all(&self.staging)
                 .map_err(|e| write_error(&self.staging, "remove the previous output at", e))?;
@@ -148,10 +163,15 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
     if result == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
 }
 
-/// Where there is no atomic exchange, two renames: a kill between them leaves the new output
-/// complete in the staging folder and the old one complete beside it.
 #[cfg(not(target_os = "linux"))]
 fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    exchange_by_renames(a, b)
+}
+
+/// Where there is no atomic exchange (another system, or a file system without it), three
+/// renames: a kill between them leaves the new output complete in the staging folder and the
+/// old one complete beside it.
+fn exchange_by_renames(a: &Path, b: &Path) -> io::Result<()> {
     let aside = a.with_extension("gazette-old");
     fs::rename(b, &aside)?;
     fs::rename(a, b)?;
@@ -171,6 +191,17 @@ mod tests {
         assert!(checked_relative("").is_err());
     }
 
+    #[test]
+    fn refuses_outputs_that_would_replace_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content/articles")).unwrap();
+        for output in [".", "content", "content/articles", "static", "templates"] {
+            assert!(Writer::prepare(dir.path(), &dir.path().join(output)).is_err(), "{output}");
+        }
+        assert!(Writer::prepare(dir.path(), &dir.path().join("public")).is_ok());
+    }
+
+    #[cfg(unix)]
     #[test]
     fn unchanged_files_keep_their_inode_and_removed_ones_go() {
         use std::os::unix::fs::MetadataExt;

@@ -64,16 +64,17 @@ pub fn run(args: BuildArgs) -> i32 {
         return 1;
     }
     let total: f64 = report.timings.iter().map(|(_, t)| t.as_secs_f64()).sum();
+    let count = |n: usize, noun: &str| format!("{} {noun}{}", diagnostics::thousands(n), if n == 1 { "" } else { "s" });
+    let mut warnings = warnings;
+    super::print_diagnostics(&mut warnings, color);
     eprintln!(
-        "built {} articles into {}: {} files written, {} unchanged, in {:.0} ms",
-        diagnostics::thousands(report.articles),
+        "built {} into {}: {} written, {} unchanged, in {:.0} ms{}",
+        count(report.articles, "article"),
         output.display(),
-        diagnostics::thousands(report.changed),
+        count(report.changed, "file"),
         diagnostics::thousands(report.unchanged),
-        total * 1000.0
+        total * 1000.0,
+        if warnings.is_empty() { String::new() } else { format!("; {}", count(warnings.len(), "warning")) }
     );
-    if !warnings.is_empty() {
-        eprintln!("{} warnings: run `gazette check` to see them", warnings.len());
-    }
     0
 }

@@ -74,6 +74,7 @@ pub struct Loaded {
     pub file_count: usize,
 }
 
+pub const CONTENT_DIR: &str = "content";
 pub const ARTICLES_DIR: &str = "content/articles";
 pub const ENTITIES_DIR: &str = "content/entities";
 pub const PAGES_DIR: &str = "content/pages";

@@ -11,7 +11,7 @@ use crate::diagnostics::Diagnostic;
 use crate::load::Document;
 use crate::load::frontmatter::{ArticleFront, DealStage};
 use crate::slug::{SlugProblem, check_explicit_slug, slugify};
-use crate::toml_input::{Fragment, to_datetime};
+use crate::toml_input::{Fragment, TOP_LEVEL_KEYS, to_datetime};
 
 #[derive(Debug, Clone)]
 pub struct Correction {
@@ -88,6 +88,7 @@ pub fn check_head(document: &Document<ArticleFront>) -> Result<ArticleHead, Vec<
         },
     };
     let deals = check_deals(&fragment, front, &mut errors);
+    check_extra(document, &mut errors);
 
     match (date, slug) {
         (Some(date), Some(slug)) if errors.is_empty() => {
@@ -162,4 +163,27 @@ fn check_deals(fragment: &Fragment, front: &ArticleFront, errors: &mut Vec<Diagn
         });
     }
     deals
+}
+
+/// A known key inside `[extra]` was almost always meant for the top level: in TOML, every key
+/// after the `[extra]` line belongs to it. Refuse it rather than silently ignore it.
+fn check_extra(document: &Document<ArticleFront>, errors: &mut Vec<Diagnostic>) {
+    let front_text = &document.text[document.front_offset..document.body_offset];
+    let Some(extra_at) = front_text.find("[extra]") else { return };
+    for key in document.front.extra.keys().filter(|k| TOP_LEVEL_KEYS.contains(&k.as_str()) && k.as_str() != "extra") {
+        let at = front_text[extra_at..].find(&format!("\n{key}")).map_or(extra_at, |i| extra_at + i + 1);
+        errors.push(
+            document
+                .fragment()
+                .error_at(
+                    "E012",
+                    format!("`{key}` is inside [extra], where gazette does not read it"),
+                    at..at + key.len(),
+                )
+                .field(format!("extra.{key}"))
+                .hint(format!(
+                    "move `{key}` above the [extra] line: in TOML every key after a [table] line belongs to that table"
+                )),
+        );
+    }
 }

@@ -62,9 +62,9 @@ impl LinkResolver {
         let rendered = markdown::render(body, &mut |dest| match self.resolve(path, dest) {
             Resolution::Keep => LinkTarget::Keep,
             Resolution::Url(url) => LinkTarget::Replace(url),
-            Resolution::Broken => {
+            Resolution::Broken(replacement) => {
                 broken.push(dest.to_string());
-                LinkTarget::Keep
+                replacement.map_or(LinkTarget::Keep, LinkTarget::Replace)
             }
         });
         let body_start = crate::diagnostics::line_offset(file_text, body_line);
@@ -93,7 +93,7 @@ impl LinkResolver {
         if let Some(content_path) = target.strip_prefix("@/") {
             return match self.by_content_path.get(content_path) {
                 Some(dir) => Resolution::Url(with_fragment(self.urls.of(dir))),
-                None => Resolution::Broken,
+                None => Resolution::Broken(None),
             };
         }
         if target.starts_with('/') && !target.starts_with("//") {
@@ -101,10 +101,12 @@ impl LinkResolver {
             let checked =
                 ["articles/", "entities/"].iter().any(|p| relative.starts_with(p) && relative.len() > p.len());
             let dir = if relative.ends_with('/') { relative.to_string() } else { format!("{relative}/") };
+            let url = with_fragment(format!("{}{relative}", self.urls.base()));
             if checked && !relative.contains("/page/") && !self.known_dirs.contains(&percent_decode(&dir)) {
-                return Resolution::Broken;
+                // Still under base_url, so that it breaks the same way on every host.
+                return Resolution::Broken(Some(url));
             }
-            return Resolution::Url(with_fragment(format!("{}{relative}", self.urls.base())));
+            return Resolution::Url(url);
         }
         let is_relative_file =
             !target.is_empty() && !target.contains(':') && !target.starts_with('/') && target.ends_with(".md");
@@ -112,7 +114,7 @@ impl LinkResolver {
             let base = content_key(from.parent().unwrap_or(Path::new("")));
             return match normalize(&format!("{base}/{target}")).and_then(|key| self.by_content_path.get(&key)) {
                 Some(dir) => Resolution::Url(with_fragment(self.urls.of(dir))),
-                None => Resolution::Broken,
+                None => Resolution::Broken(None),
             };
         }
         Resolution::Keep
@@ -122,7 +124,8 @@ impl LinkResolver {
 enum Resolution {
     Keep,
     Url(String),
-    Broken,
+    /// Points to no page; reported, and written as the given URL or as it was.
+    Broken(Option<String>),
 }
 
 /// `articles/2017/12/../11/x.md` → `articles/2017/11/x.md`; `None` if it climbs out.

@@ -137,7 +137,11 @@ pub fn build(config: Config, loaded: Loaded) -> (Option<Site>, Vec<Diagnostic>) 
                 path: document.path.clone(),
                 title,
                 slug,
-                summary: document.front.summary.clone().unwrap_or_else(|| body.first_paragraph.clone()),
+                summary: document
+                    .front
+                    .summary
+                    .as_deref()
+                    .map_or_else(|| body.first_paragraph.clone(), markdown::collapse_whitespace),
                 date,
                 updated,
                 html: body.html,
@@ -242,8 +246,14 @@ fn check_pages<'a>(
                 s => Ok(s),
             },
         };
+        let title = document.front.title.get_ref().trim().to_string();
+        if title.is_empty() {
+            let error = document.fragment().error_at("E013", "the title is empty", document.front.title.span());
+            diagnostics.push(error.field("title").hint("write the page's title"));
+            continue;
+        }
         match slug {
-            Ok(slug) => heads.push((document, document.front.title.get_ref().trim().to_string(), slug)),
+            Ok(slug) => heads.push((document, title, slug)),
             Err(error) => diagnostics.push(error),
         }
     }

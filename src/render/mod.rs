@@ -164,12 +164,10 @@ impl<'a> Renderer<'a> {
             .get(template)
             .cloned()
             .unwrap_or_else(|| PathBuf::from(format!("(built-in theme) {template}")));
-        Diagnostic::error(
-            "E060",
-            format!("template {template} failed while rendering {output_path}:\n{}", error_chain(error)),
-        )
-        .in_file(file)
-        .hint("fix the template at the line shown; the README lists the variables each template receives")
+        Diagnostic::error("E060", format!("template {template} failed:\n{}", error_chain(error)))
+            .in_file(file)
+            .note(format!("while rendering {output_path}"))
+            .hint("fix the template at the line shown; the README lists the variables each template receives")
     }
 
     /// A paginated list of article cards.
@@ -211,7 +209,7 @@ impl<'a> Renderer<'a> {
             ("content", Value::from(page.html.as_str())),
             ("date", page.date.as_ref().map_or_else(Value::none, |d| value(&DateView::new(d)))),
             ("updated", page.updated.as_ref().map_or_else(Value::none, |d| value(&DateView::new(d)))),
-            ("extra", value(&page.extra)),
+            ("extra", views::toml_table(page.extra.iter())),
         ]);
         self.render_template("page.html", output, vec![("page", page_value)])
     }
@@ -388,16 +386,13 @@ fn load_templates(site: &Site) -> Result<(Tera, HashMap<String, PathBuf>), Vec<D
         files.insert(template.name.clone(), template.path.clone());
     }
     tera.add_raw_templates(sources).map_err(|error| {
+        let text = error_chain(&error);
+        // Tera's report names the template as `--> NAME:LINE:COLUMN`.
+        let name = text.split("--> ").nth(1).and_then(|rest| rest.split(':').next()).unwrap_or("");
+        let file = files.get(name).cloned().unwrap_or_else(|| PathBuf::from(format!("(built-in theme) {name}")));
         vec![
-            Diagnostic::error("E060", format!("a template does not compile:\n{}", error_chain(&error)))
-                .in_file(
-                    site.config
-                        .root
-                        .join(crate::load::TEMPLATES_DIR)
-                        .strip_prefix(&site.config.root)
-                        .map(PathBuf::from)
-                        .unwrap_or_default(),
-                )
+            Diagnostic::error("E060", format!("the template {name} does not compile:\n{text}"))
+                .in_file(file)
                 .hint("fix the template at the line shown (templates use Tera 2 syntax)"),
         ]
     })?;

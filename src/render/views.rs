@@ -25,6 +25,27 @@ pub fn value<T: Serialize>(view: &T) -> Value {
     Value::from_serializable(view)
 }
 
+/// Free-form front matter (`[extra]`) as a template value; TOML dates become RFC 3339 text.
+pub fn toml_value(value: &toml::Value) -> Value {
+    match value {
+        toml::Value::String(s) => Value::from(s.as_str()),
+        toml::Value::Integer(i) => Value::from(*i),
+        toml::Value::Float(f) => Value::from(*f),
+        toml::Value::Boolean(b) => Value::from(*b),
+        toml::Value::Datetime(d) => Value::from(d.to_string()),
+        toml::Value::Array(items) => Value::from(items.iter().map(toml_value).collect::<Vec<_>>()),
+        toml::Value::Table(table) => toml_table(table.iter()),
+    }
+}
+
+pub fn toml_table<'t>(entries: impl Iterator<Item = (&'t String, &'t toml::Value)>) -> Value {
+    let mut m = Map::new();
+    for (key, value) in entries {
+        m.insert(key.clone().into(), toml_value(value));
+    }
+    Value::from(m)
+}
+
 #[derive(Serialize)]
 pub struct DateView {
     /// RFC 3339 with the author's offset: `2017-12-28T10:30:00+08:00`.
@@ -122,7 +143,6 @@ struct ArticleExtras<'a> {
     source: Option<&'a SourceFront>,
     corrections: Vec<CorrectionView<'a>>,
     deals: Vec<DealView<'a>>,
-    extra: &'a toml::Table,
     draft: bool,
 }
 
@@ -152,13 +172,13 @@ pub fn article(article: &Article, card: &Value, previous: Option<&Value>, next: 
                 stage: d.stage,
             })
             .collect(),
-        extra: &article.extra,
         draft: article.draft,
     });
     let mut merged = card.as_map().cloned().unwrap_or_default();
     if let Some(extras) = extras.as_map() {
         merged.extend(extras.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
+    merged.insert("extra".into(), toml_table(article.extra.iter()));
     merged.insert("previous".into(), previous.cloned().unwrap_or_else(Value::none));
     merged.insert("next".into(), next.cloned().unwrap_or_else(Value::none));
     Value::from(merged)
