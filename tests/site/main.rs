@@ -1,0 +1,16 @@
+//! Integration tests of `gazette build`, one module per part of the contract (DESIGN.md).
+//!
+//! Each test copies a fixture site from `tests/fixtures/` into a temporary folder, builds it
+//! (through `gazette::build::build`, or the binary where exit codes and messages matter) and
+//! checks what a reader of the site would see: which pages exist, where links lead, the text
+//! on the page and in the feeds. `support` holds the helpers they share.
+
+mod escaping;
+mod feeds;
+mod links;
+mod lists;
+mod markdown;
+mod pages;
+mod publishing;
+mod support;
+mod taxonomy;
