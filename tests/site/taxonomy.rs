@@ -55,7 +55,14 @@ fn entity_names_and_aliases_in_any_case_or_script_resolve_to_one_profile() {
     // Orix is named "ORIX", "orix corporation" and "欧力士" by three articles.
     assert_eq!(
         folders_below(&out, "entities"),
-        vec!["fruit-veg-co", "liaoning-province", "orix-corporation", "shenfu-new-area", "大连港"]
+        vec![
+            "fruit-veg-co",
+            "liaoning-province",
+            "orix-china-investment",
+            "orix-corporation",
+            "shenfu-new-area",
+            "大连港"
+        ]
     );
     let mut tagged = card_links(&read(&out, "entities/orix-corporation/index.html"));
     tagged.extend(card_links(&read(&out, "entities/orix-corporation/page/2/index.html")));
@@ -87,8 +94,15 @@ fn entities_index_groups_by_kind_and_lists_each_entity_once() {
     let groups = texts(&page, ".entity-group h2");
     assert_eq!(groups.len(), 3, "organizations, places, other: {groups:?}");
     let names = texts(&page, ".entity-list a");
-    assert_eq!(names.len(), 5, "{names:?}");
-    for name in ["Orix Corporation", "Liaoning Province", "Shenfu New Area", "大连港", "Fruit & Veg <Co>"] {
+    assert_eq!(names.len(), 6, "{names:?}");
+    for name in [
+        "Orix Corporation",
+        "Orix China Investment",
+        "Liaoning Province",
+        "Shenfu New Area",
+        "大连港",
+        "Fruit & Veg <Co>",
+    ] {
         assert_eq!(names.iter().filter(|n| *n == name).count(), 1, "{name} in {names:?}");
     }
 }
@@ -127,6 +141,30 @@ fn a_mention_must_be_a_whole_word() {
     // orixa-farms.md says "Orixa Farms", which is not a mention of the alias "Orix".
     let orix = read(&site.out(), "entities/orix-corporation/index.html");
     assert!(!orix.contains("articles/orixa-farms/"), "Orixa counted as a mention of Orix");
+}
+
+#[test]
+fn the_longest_name_wins_where_names_overlap() {
+    let site = fixture("good");
+    site.build();
+    let out = site.out();
+    // dalian-port.md says "Orix China arranged the loans": a mention of Orix China Investment
+    // (alias "Orix China"), not of Orix Corporation (alias "Orix").
+    let orix_china = read(&out, "entities/orix-china-investment/index.html");
+    assert_eq!(attributes(&orix_china, ".mentions a", "href"), vec![format!("{BASE_URL}articles/dalian-port/")]);
+    let orix = read(&out, "entities/orix-corporation/index.html");
+    assert!(!attributes(&orix, ".mentions a", "href").contains(&format!("{BASE_URL}articles/dalian-port/")));
+}
+
+#[test]
+fn entity_pages_link_related_entities() {
+    let site = fixture("good");
+    site.build();
+    // Orix and Liaoning Province are both listed by two articles.
+    let orix = read(&site.out(), "entities/orix-corporation/index.html");
+    let related = attributes(&orix, "section[aria-labelledby=related-heading] a", "href");
+    assert!(related.contains(&format!("{BASE_URL}entities/liaoning-province/")), "{related:?}");
+    assert!(!related.contains(&format!("{BASE_URL}entities/orix-corporation/")), "an entity is not related to itself");
 }
 
 #[test]
