@@ -5,11 +5,13 @@
 //! checks what a reader of the site would see: which pages exist, where links lead, the text
 //! on the page and in the feeds. `support` holds the helpers they share.
 
+mod bad_input;
 mod escaping;
 mod feeds;
 mod links;
 mod lists;
 mod markdown;
+mod output;
 mod pages;
 mod publishing;
 mod support;

@@ -1,0 +1,132 @@
+//! The output folder: a rebuild rewrites only files whose bytes changed and removes files no
+//! source produces any more; a failed build leaves the previous output exactly as it was; the
+//! staging folder never outlives a build and nothing is written outside the output folder.
+
+use gazette::config::BuildOptions;
+
+use crate::support::*;
+
+#[test]
+fn the_binary_builds_the_good_site_and_exits_zero() {
+    let site = fixture("good");
+    let output = site.gazette_build().assert().success().get_output().clone();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("built 6 articles"), "{stderr}");
+    assert!(exists(&site.out(), "index.html"));
+}
+
+#[test]
+fn a_second_build_with_nothing_changed_rewrites_nothing() {
+    let site = fixture("good");
+    let first = site.build();
+    let before = snapshot(&site.out());
+    let second = site.build();
+    let changes = snapshot_difference(&before, &snapshot(&site.out()));
+    assert!(changes.is_empty(), "an unchanged rebuild touched:\n{}", changes.join("\n"));
+    assert_eq!((second.changed, second.unchanged), (0, first.changed + first.unchanged));
+}
+
+#[test]
+fn an_edited_article_rewrites_its_pages_and_leaves_unrelated_files_alone() {
+    let site = fixture("good");
+    site.build();
+    let before = snapshot(&site.out());
+    let path = "content/articles/2018/09/orixa-farms.md";
+    let text = std::fs::read_to_string(site.root.join(path)).unwrap();
+    site.write(path, text.replace("opened a cold store", "opened a second cold store"));
+    site.build();
+    let after = snapshot(&site.out());
+    assert_ne!(before["articles/orixa-farms/index.html"], after["articles/orixa-farms/index.html"]);
+    assert!(read(&site.out(), "articles/orixa-farms/index.html").contains("a second cold store"));
+    for untouched in
+        ["about/index.html", "style.css", "images/pixel.png", "articles/liaoning-orix-agreement/index.html"]
+    {
+        assert_eq!(before[untouched], after[untouched], "{untouched} was rewritten");
+    }
+}
+
+#[test]
+fn files_no_source_produces_any_more_are_removed() {
+    let site = fixture("good");
+    site.build();
+    assert!(exists(&site.out(), "tags/agriculture/index.html"));
+    site.remove("content/articles/2018/09/orixa-farms.md");
+    site.remove("static/images/pixel.png");
+    site.build();
+    let out = site.out();
+    for gone in [
+        "articles/orixa-farms/index.html",
+        "tags/agriculture/index.html",
+        "tags/agriculture/atom.xml",
+        "images/pixel.png",
+    ] {
+        assert!(!exists(&out, gone), "{gone} is still in the output");
+    }
+    // The output now holds exactly what a fresh build of the same sources holds.
+    let fresh = fixture("good");
+    fresh.remove("content/articles/2018/09/orixa-farms.md");
+    fresh.remove("static/images/pixel.png");
+    fresh.build();
+    let listing = |files: Vec<String>| files.into_iter().filter(|f| !f.ends_with('/')).collect::<Vec<_>>();
+    assert_eq!(listing(all_files(&out)), listing(all_files(&fresh.out())));
+}
+
+#[test]
+fn a_failed_rebuild_leaves_the_previous_output_exactly_as_it_was() {
+    let site = fixture("good");
+    site.build();
+    let before = snapshot(site.temp());
+    site.write(
+        "content/articles/2018/09/typo.md",
+        "+++\ntitle = \"A typo\"\ndate = 2018-09-02\ntgas = [\"finance\"]\n+++\nBody.\n",
+    );
+    site.remove("content/articles/2018/06/shenfu-park-tenants.md");
+    let report = site.build_with(&site.options());
+    assert!(!report.succeeded());
+    let mut after = snapshot(site.temp());
+    // Only the sources this test changed may differ.
+    after.remove("site/content/articles/2018/09/typo.md");
+    let mut expected = before.clone();
+    expected.remove("site/content/articles/2018/06/shenfu-park-tenants.md");
+    let changes = snapshot_difference(&expected, &after);
+    assert!(changes.is_empty(), "the failed build changed:\n{}", changes.join("\n"));
+}
+
+#[test]
+fn a_build_writes_nothing_outside_its_output_folder() {
+    let site = fixture("good");
+    let before = snapshot(site.temp());
+    site.build();
+    let after = snapshot(site.temp());
+    let outside: Vec<String> = snapshot_difference(&before, &after)
+        .into_iter()
+        .filter(|change| !change.starts_with("added: site/public/"))
+        .collect();
+    assert!(outside.is_empty(), "changes outside public/: {outside:?}");
+    assert!(exists(&site.out(), "index.html"));
+    assert!(!site.root.join(".public.gazette-staging").exists(), "the staging folder is left behind");
+}
+
+#[test]
+fn a_staging_folder_left_by_a_killed_build_is_cleaned_up() {
+    let site = fixture("good");
+    site.write(".public.gazette-staging/articles/half-written/index.html", "<p>half</p>");
+    site.build();
+    assert!(!site.root.join(".public.gazette-staging").exists());
+    assert!(!exists(&site.out(), "articles/half-written/index.html"), "the leftover became part of the output");
+}
+
+#[test]
+fn an_output_folder_elsewhere_gets_the_site_and_the_root_stays_untouched() {
+    let site = fixture("good");
+    let elsewhere = site.temp().join("elsewhere").join("www");
+    let before = snapshot(site.temp());
+    site.build_ok(&BuildOptions { output: Some(elsewhere.clone()), ..site.options() });
+    assert!(exists(&elsewhere, "index.html"));
+    assert!(!site.out().exists(), "public/ was created although --output points elsewhere");
+    let outside: Vec<String> = snapshot_difference(&before, &snapshot(site.temp()))
+        .into_iter()
+        .filter(|change| !change.starts_with("added: elsewhere/www/"))
+        .collect();
+    assert_eq!(outside, vec!["added: elsewhere/".to_string()]);
+}
