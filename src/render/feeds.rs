@@ -13,20 +13,33 @@ use crate::urls::{self, Urls};
 
 /// Escapes text for XML element content and attribute values.
 pub fn escape_xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 forbids are dropped rather than making the feed invalid.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    push_escaped_xml(&mut out, text);
     out
+}
+
+/// Appends `text` escaped for XML, copying the runs between special characters whole: feed
+/// entries carry whole article bodies, so this is on the hot path.
+pub fn push_escaped_xml(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
+    let mut run_start = 0;
+    for (i, &byte) in bytes.iter().enumerate() {
+        let replacement = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&apos;",
+            // Characters XML 1.0 forbids are dropped rather than making the feed invalid.
+            0..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F => "",
+            _ => continue,
+        };
+        // Every special byte is ASCII, so `i` is always a character boundary.
+        out.push_str(&text[run_start..i]);
+        out.push_str(replacement);
+        run_start = i + 1;
+    }
+    out.push_str(&text[run_start..]);
 }
 
 /// What a feed is about.
@@ -113,7 +126,9 @@ pub fn entry(site: &Site, urls: &Urls, index: usize) -> String {
     if !article.summary.is_empty() {
         let _ = writeln!(xml, "    <summary type=\"text\">{}</summary>", escape_xml(&article.summary));
     }
-    let _ = writeln!(xml, "    <content type=\"html\">{}</content>", escape_xml(&article.html));
+    xml.push_str("    <content type=\"html\">");
+    push_escaped_xml(&mut xml, &article.html);
+    xml.push_str("</content>\n");
     xml.push_str("  </entry>\n");
     xml
 }
@@ -171,6 +186,7 @@ mod tests {
             "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;"
         );
         assert_eq!(escape_xml("a\u{1}b"), "ab");
+        assert_eq!(escape_xml("辽宁 & 'Orix'"), "辽宁 &amp; &apos;Orix&apos;");
     }
 
     #[test]
