@@ -8,6 +8,7 @@
 mod bad_input;
 mod escaping;
 mod feeds;
+mod front_matter;
 mod links;
 mod lists;
 mod markdown;
