@@ -154,6 +154,34 @@ fn a_page_that_would_replace_a_built_in_page_names_the_page() {
 }
 
 #[test]
+fn a_static_file_that_would_replace_a_generated_page_names_both_sources() {
+    let site = fixture("good");
+    site.write("static/articles/dalian-port/index.html", "<p>a stray copy</p>");
+    let stderr = assert_rejected(&site);
+    assert!(stderr.contains("static/articles/dalian-port/index.html"), "{stderr}");
+    assert!(stderr.contains("content/articles/2019/05/dalian-port.md"), "{stderr}");
+}
+
+#[test]
+#[ignore = "bug: a collision with a built-in page names it in Rust debug syntax (`the built-in home { page: 1 }`)"]
+fn a_collision_with_a_built_in_page_names_that_page_in_words() {
+    let site = fixture("good");
+    site.write("static/index.html", "<p>a hand-made home page</p>");
+    let stderr = assert_rejected(&site);
+    assert!(stderr.contains("static/index.html"), "{stderr}");
+    assert!(!stderr.contains('{'), "the message shows Rust syntax:\n{stderr}");
+}
+
+#[test]
+fn a_folder_without_site_toml_is_explained() {
+    let site = fixture("good");
+    std::fs::remove_file(site.root.join("site.toml")).unwrap();
+    let stderr = assert_rejected(&site);
+    assert!(stderr.contains("site.toml"), "{stderr}");
+    assert!(stderr.lines().any(|l| l.contains("help:") && l.contains("--root")), "{stderr}");
+}
+
+#[test]
 fn a_slug_that_leaves_the_output_folder_is_refused() {
     check(
         "bad-slug-leaves-folder",

@@ -138,6 +138,27 @@ fn a_base_url_without_trailing_slash_works_the_same() {
 }
 
 #[test]
+fn a_base_url_with_a_port_works() {
+    let site = fixture("good");
+    let local = "http://127.0.0.1:1111/";
+    site.build_ok(&gazette::config::BuildOptions { base_url: Some(local.into()), ..site.options() });
+    assert!(assert_internal_links_resolve(&site.out(), local) > 300);
+}
+
+#[test]
+fn cjk_tags_have_percent_encoded_pages_and_feeds() {
+    let site = fixture("good");
+    site.build();
+    let out = site.out();
+    assert!(exists(&out, "tags/新能源/index.html") && exists(&out, "tags/新能源/atom.xml"));
+    let index = read(&out, "tags/index.html");
+    let url = format!("{BASE_URL}tags/%E6%96%B0%E8%83%BD%E6%BA%90/");
+    assert_eq!(texts(&index, &format!("a[href=\"{url}\"]")), vec!["新能源"]);
+    let feed = read(&out, "tags/新能源/atom.xml");
+    assert!(xml_attributes(&feed, "link", "href").contains(&format!("{url}atom.xml")));
+}
+
+#[test]
 fn the_link_checker_itself_tells_good_links_from_bad() {
     let base = "https://example.org/sub/";
     assert_eq!(internal_target(base, "index.html", "https://example.org/sub/").unwrap(), Some("index.html".into()));

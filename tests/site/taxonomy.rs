@@ -23,7 +23,7 @@ fn tags_differing_in_case_or_spacing_are_one_tag_with_the_combined_count() {
     // "New Energy", "new  energy" and "NEW ENERGY" in three articles; "finance" and "Finance".
     assert_eq!(
         folders_below(&out, "tags"),
-        vec!["agriculture", "finance", "industrial-parks", "new-energy", "ports", "r-d-labs"]
+        vec!["agriculture", "finance", "industrial-parks", "new-energy", "ports", "r-d-labs", "新能源"]
     );
     let index = read(&out, "tags/index.html");
     let new_energy = format!("{BASE_URL}tags/new-energy/");
