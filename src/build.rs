@@ -1,6 +1,7 @@
 //! The build: the pipeline's stages in order, each timed. No logic lives here.
 //!
-//! config → load → model → plan → render + write (in parallel) → commit.
+//! config → load → (fingerprint: stop if nothing changed) → model → plan → render + write
+//! (in parallel) → commit.
 
 use std::time::{Duration, Instant};
 
@@ -10,7 +11,7 @@ use crate::config::{self, BuildOptions};
 use crate::diagnostics::Diagnostic;
 use crate::render::Renderer;
 use crate::write::{Writer, Written};
-use crate::{load, model, plan};
+use crate::{fingerprint, load, model, plan};
 
 /// What a build did.
 #[derive(Debug, Default)]
@@ -23,6 +24,8 @@ pub struct BuildReport {
     pub changed: usize,
     pub unchanged: usize,
     pub articles: usize,
+    /// Nothing changed since the last build: the output was left untouched.
+    pub up_to_date: bool,
     /// Each stage's wall time.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -60,6 +63,16 @@ pub fn build(options: &BuildOptions) -> BuildReport {
     report.source_files = loaded.file_count;
     report.diagnostics.extend(load_diagnostics);
     clock.lap(&mut report, "load");
+
+    let fingerprint = fingerprint::of(&config, &loaded);
+    if report.succeeded() && config.output.is_dir() && fingerprint::stored(&config.output) == Some(fingerprint) {
+        report.up_to_date = true;
+        report.articles = loaded.articles.iter().filter(|d| config.drafts || !d.front.draft).count();
+        clock.lap(&mut report, "fingerprint");
+        return report;
+    }
+    let output = config.output.clone();
+    clock.lap(&mut report, "fingerprint");
 
     let (site, model_diagnostics) = model::build(config, loaded);
     report.diagnostics.extend(model_diagnostics);
@@ -115,8 +128,9 @@ pub fn build(options: &BuildOptions) -> BuildReport {
         writer.abort();
         return report;
     }
-    if let Err(error) = writer.commit() {
-        report.diagnostics.push(error);
+    match writer.commit() {
+        Ok(()) => fingerprint::store(&output, fingerprint),
+        Err(error) => report.diagnostics.push(error),
     }
     clock.lap(&mut report, "commit");
     report

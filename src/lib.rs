@@ -11,6 +11,7 @@ pub mod build;
 pub mod cmd;
 pub mod config;
 pub mod diagnostics;
+pub mod fingerprint;
 pub mod load;
 pub mod markdown;
 pub mod model;

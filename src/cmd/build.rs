@@ -67,6 +67,10 @@ pub fn run(args: BuildArgs) -> i32 {
     let count = |n: usize, noun: &str| format!("{} {noun}{}", diagnostics::thousands(n), if n == 1 { "" } else { "s" });
     let mut warnings = warnings;
     super::print_diagnostics(&mut warnings, color);
+    if report.up_to_date {
+        eprintln!("{} up to date: nothing changed since the last build ({:.0} ms)", output.display(), total * 1000.0);
+        return 0;
+    }
     eprintln!(
         "built {} into {}: {} written, {} unchanged, in {:.0} ms{}",
         count(report.articles, "article"),
