@@ -65,8 +65,10 @@ pub fn build(options: &BuildOptions) -> BuildReport {
     clock.lap(&mut report, "load");
 
     let fingerprint = fingerprint::of(&config, &loaded);
-    if report.succeeded() && config.output.is_dir() && fingerprint::stored(&config.output) == Some(fingerprint) {
+    let stored = fingerprint::stored(&config.output).filter(|(stored, _)| *stored == fingerprint);
+    if let Some((_, files)) = stored.filter(|_| report.succeeded() && config.output.is_dir()) {
         report.up_to_date = true;
+        report.unchanged = files;
         report.articles = loaded.articles.iter().filter(|d| config.drafts || !d.front.draft).count();
         clock.lap(&mut report, "fingerprint");
         return report;
@@ -129,7 +131,7 @@ pub fn build(options: &BuildOptions) -> BuildReport {
         return report;
     }
     match writer.commit() {
-        Ok(()) => fingerprint::store(&output, fingerprint),
+        Ok(()) => fingerprint::store(&output, fingerprint, report.changed + report.unchanged),
         Err(error) => report.diagnostics.push(error),
     }
     clock.lap(&mut report, "commit");

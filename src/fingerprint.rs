@@ -59,14 +59,20 @@ pub fn of(config: &Config, loaded: &Loaded) -> u64 {
     hasher.finish()
 }
 
-/// The fingerprint stored on the output folder by the last successful build.
-pub fn stored(output: &Path) -> Option<u64> {
-    attribute::get(output, ATTRIBUTE).and_then(|bytes| bytes.try_into().ok()).map(u64::from_le_bytes)
+/// The fingerprint stored on the output folder by the last successful build, with the number
+/// of files that build wrote.
+pub fn stored(output: &Path) -> Option<(u64, usize)> {
+    let bytes = attribute::get(output, ATTRIBUTE)?;
+    let fingerprint = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?);
+    let files = u64::from_le_bytes(bytes.get(8..16)?.try_into().ok()?);
+    Some((fingerprint, usize::try_from(files).ok()?))
 }
 
 /// Records the fingerprint of the build that produced `output`; failure only costs speed.
-pub fn store(output: &Path, fingerprint: u64) {
-    attribute::set(output, ATTRIBUTE, &fingerprint.to_le_bytes());
+pub fn store(output: &Path, fingerprint: u64, files: usize) {
+    let mut value = fingerprint.to_le_bytes().to_vec();
+    value.extend_from_slice(&(files as u64).to_le_bytes());
+    attribute::set(output, ATTRIBUTE, &value);
 }
 
 #[cfg(target_os = "linux")]
