@@ -92,6 +92,29 @@ mod rebuilds_reflect_every_change {
     }
 
     #[test]
+    #[ignore = "bug: after an output file or folder is deleted, the next build says `up to date` and does not write it again"]
+    fn an_output_file_deleted_since_the_last_build() {
+        let site = fixture("good");
+        site.build();
+        std::fs::remove_file(site.out().join("index.html")).unwrap();
+        std::fs::remove_dir_all(site.out().join("tags/ports")).unwrap();
+        site.build();
+        assert!(exists(&site.out(), "index.html"), "the home page is still missing");
+        assert!(exists(&site.out(), "tags/ports/index.html"), "the ports tag page is still missing");
+    }
+
+    #[test]
+    #[ignore = "bug (contested: DESIGN says public/ is never edited by hand): an output file changed since the last build is kept as `up to date`"]
+    fn an_output_file_changed_since_the_last_build() {
+        let site = fixture("good");
+        site.build();
+        let robots = read(&site.out(), "robots.txt");
+        std::fs::write(site.out().join("robots.txt"), "User-agent: *\nDisallow: /\n").unwrap();
+        site.build();
+        assert_eq!(read(&site.out(), "robots.txt"), robots);
+    }
+
+    #[test]
     fn a_new_and_a_removed_entity_profile() {
         let site = fixture("good");
         site.build();
