@@ -1,7 +1,7 @@
 //! The build: the pipeline's stages in order, each timed. No logic lives here.
 //!
-//! config → load → (fingerprint: stop if nothing changed) → model → plan → render + write
-//! (in parallel) → commit.
+//! config → load → (fingerprint: stop if nothing changed) → templates → model → plan →
+//! render + write (in parallel) → commit.
 
 use std::time::{Duration, Instant};
 
@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::config::{self, BuildOptions};
 use crate::diagnostics::Diagnostic;
-use crate::render::Renderer;
+use crate::render::{Renderer, Templates};
 use crate::write::{Writer, Written};
 use crate::{fingerprint, load, model, plan};
 
@@ -65,10 +65,10 @@ pub fn build(options: &BuildOptions) -> BuildReport {
     clock.lap(&mut report, "load");
 
     let fingerprint = fingerprint::of(&config, &loaded);
-    let stored = fingerprint::stored(&config.output).filter(|(stored, _)| *stored == fingerprint);
-    if let Some((_, files)) = stored.filter(|_| report.succeeded() && config.output.is_dir()) {
+    let stamp = report.succeeded().then(|| fingerprint::intact_stamp(&config.output)).flatten();
+    if let Some(stamp) = stamp.filter(|s| s.fingerprint == fingerprint) {
         report.up_to_date = true;
-        report.unchanged = files;
+        report.unchanged = stamp.files;
         report.articles = loaded.articles.iter().filter(|d| config.drafts || !d.front.draft).count();
         clock.lap(&mut report, "fingerprint");
         return report;
@@ -76,10 +76,13 @@ pub fn build(options: &BuildOptions) -> BuildReport {
     let output = config.output.clone();
     clock.lap(&mut report, "fingerprint");
 
+    let templates = Templates::compile(&loaded.templates).map_err(|errors| report.diagnostics.extend(errors)).ok();
+    clock.lap(&mut report, "templates");
+
     let (site, model_diagnostics) = model::build(config, loaded);
     report.diagnostics.extend(model_diagnostics);
     clock.lap(&mut report, "model");
-    let Some(site) = site.filter(|_| report.succeeded()) else { return report };
+    let (Some(site), Some(templates)) = (site.filter(|_| report.succeeded()), templates) else { return report };
     report.articles = site.articles.len();
 
     let outputs = match plan::plan(&site) {
@@ -91,7 +94,7 @@ pub fn build(options: &BuildOptions) -> BuildReport {
     };
     clock.lap(&mut report, "plan");
 
-    let renderer = match Renderer::new(&site, &outputs) {
+    let renderer = match Renderer::new(&site, templates, &outputs) {
         Ok(renderer) => renderer,
         Err(errors) => {
             report.diagnostics.extend(errors);
@@ -131,7 +134,7 @@ pub fn build(options: &BuildOptions) -> BuildReport {
         return report;
     }
     match writer.commit() {
-        Ok(()) => fingerprint::store(&output, fingerprint, report.changed + report.unchanged),
+        Ok(()) => fingerprint::store(&output, fingerprint),
         Err(error) => report.diagnostics.push(error),
     }
     clock.lap(&mut report, "commit");

@@ -5,7 +5,8 @@
 //! articles the build clock publishes. It is stored as an extended attribute of the output
 //! folder (`user.gazette.fingerprint`), so it is never deployed with the site. When the
 //! fingerprint of a new build equals the stored one, the build stops after loading and
-//! touches nothing. Where the file system has no extended attributes, every build is full.
+//! touches nothing, provided the output still holds as many files as that build wrote and none
+//! was modified since. Where the file system has no extended attributes, every build is full.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
@@ -59,20 +60,61 @@ pub fn of(config: &Config, loaded: &Loaded) -> u64 {
     hasher.finish()
 }
 
-/// The fingerprint stored on the output folder by the last successful build, with the number
-/// of files that build wrote.
-pub fn stored(output: &Path) -> Option<(u64, usize)> {
+/// What the last successful build recorded on its output folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub fingerprint: u64,
+    /// How many files it wrote, and their total size.
+    pub files: usize,
+    pub bytes: u64,
+    /// When it finished, in nanoseconds since the Unix epoch.
+    pub finished: u64,
+}
+
+/// The stamp of the build that produced `output`, if the output is still exactly as that build
+/// left it: the same number of files, none modified since (a file deleted or edited by hand
+/// makes the next build a full one).
+pub fn intact_stamp(output: &Path) -> Option<Stamp> {
     let bytes = attribute::get(output, ATTRIBUTE)?;
-    let fingerprint = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?);
-    let files = u64::from_le_bytes(bytes.get(8..16)?.try_into().ok()?);
-    Some((fingerprint, usize::try_from(files).ok()?))
+    let field = |i: usize| bytes.get(i * 8..i * 8 + 8).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes);
+    let stamp = Stamp {
+        fingerprint: field(0)?,
+        files: usize::try_from(field(1)?).ok()?,
+        bytes: field(2)?,
+        finished: field(3)?,
+    };
+    let (files, bytes) = output_size(output, Some(stamp.finished))?;
+    (files == stamp.files && bytes == stamp.bytes).then_some(stamp)
+}
+
+/// (files, total bytes) below `output`; `None` if any file changed after `not_after`.
+fn output_size(output: &Path, not_after: Option<u64>) -> Option<(usize, u64)> {
+    let (mut files, mut bytes) = (0, 0);
+    for entry in walkdir::WalkDir::new(output).min_depth(1) {
+        let entry = entry.ok()?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let meta = entry.metadata().ok()?;
+        files += 1;
+        bytes += meta.len();
+        if not_after.is_some_and(|limit| meta.modified().ok().and_then(nanos_since_epoch).is_none_or(|m| m > limit)) {
+            return None;
+        }
+    }
+    Some((files, bytes))
 }
 
 /// Records the fingerprint of the build that produced `output`; failure only costs speed.
-pub fn store(output: &Path, fingerprint: u64, files: usize) {
-    let mut value = fingerprint.to_le_bytes().to_vec();
-    value.extend_from_slice(&(files as u64).to_le_bytes());
+pub fn store(output: &Path, fingerprint: u64) {
+    let finished = nanos_since_epoch(std::time::SystemTime::now()).unwrap_or(0);
+    let Some((files, bytes)) = output_size(output, None) else { return };
+    let value: Vec<u8> = [fingerprint, files as u64, bytes, finished].iter().flat_map(|n| n.to_le_bytes()).collect();
     attribute::set(output, ATTRIBUTE, &value);
+}
+
+fn nanos_since_epoch(time: std::time::SystemTime) -> Option<u64> {
+    time.duration_since(std::time::UNIX_EPOCH).ok().and_then(|d| u64::try_from(d.as_nanos()).ok())
 }
 
 #[cfg(target_os = "linux")]

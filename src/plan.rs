@@ -135,7 +135,15 @@ fn source_of(site: &Site, content: &Content) -> String {
             None => format!("the entity {:?}", site.entities[*entity].name),
         },
         Content::ThemeAsset(name) => format!("the built-in theme's {name}"),
-        other => format!("the built-in {}", format!("{other:?}").to_lowercase()),
+        Content::Home { page: 1 } => "the home page".into(),
+        Content::Home { page } => format!("page {page} of the home page"),
+        Content::TagIndex => "the list of tags".into(),
+        Content::EntityIndex => "the list of entities".into(),
+        Content::Archive => "the archive".into(),
+        Content::SiteFeed => "the site's Atom feed".into(),
+        Content::Sitemap | Content::SitemapPart(_) => "the sitemap".into(),
+        Content::Robots => "robots.txt".into(),
+        Content::NotFound => "the 404 page".into(),
     }
 }
 

@@ -18,8 +18,9 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::load::Loaded;
+use crate::load::frontmatter::ArticleFront;
 use crate::load::frontmatter::SourceFront;
+use crate::load::{Document, Loaded};
 use crate::markdown;
 use crate::slug::slugify;
 use articles::{ArticleHead, Correction, Deal, check_head, check_slug, is_published};
@@ -79,13 +80,11 @@ pub struct Site {
     pub entities: Vec<Entity>,
     pub pages: Vec<Page>,
     pub static_files: Vec<PathBuf>,
-    pub templates: Vec<crate::load::TemplateFile>,
 }
 
 /// Builds the model; `None` when there were errors (all of them are in the diagnostics).
 pub fn build(config: Config, loaded: Loaded) -> (Option<Site>, Vec<Diagnostic>) {
-    let Loaded { articles: article_docs, entities: entity_docs, pages: page_docs, templates, static_files, .. } =
-        loaded;
+    let Loaded { articles: article_docs, entities: entity_docs, pages: page_docs, static_files, .. } = loaded;
     let (mut registry, mut diagnostics) = EntityRegistry::from_profiles(&entity_docs);
 
     let heads: Vec<Result<ArticleHead, Vec<Diagnostic>>> = article_docs.par_iter().map(check_head).collect();
@@ -97,6 +96,7 @@ pub fn build(config: Config, loaded: Loaded) -> (Option<Site>, Vec<Diagnostic>) 
             Err(errors) => diagnostics.extend(errors),
         }
     }
+    check_unique_slugs(&published, &mut diagnostics);
     let page_heads = check_pages(&page_docs, &config, &mut diagnostics);
 
     let resolver = LinkResolver::new(&config, &published, &page_heads, &registry);
@@ -219,8 +219,34 @@ pub fn build(config: Config, loaded: Loaded) -> (Option<Site>, Vec<Diagnostic>) 
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (None, diagnostics);
     }
-    let site = index(config, articles, tag_index, registry, pages, static_files, templates);
+    let site = index(config, articles, tag_index, registry, pages, static_files);
     (Some(site), diagnostics)
+}
+
+/// Two articles with one slug would write one page: point at each later one's slug.
+fn check_unique_slugs(published: &[(&Document<ArticleFront>, ArticleHead)], diagnostics: &mut Vec<Diagnostic>) {
+    let mut first_with: HashMap<&str, &Document<ArticleFront>> = HashMap::new();
+    for (document, head) in published {
+        let Some(first) = first_with.insert(&head.slug, document) else { continue };
+        first_with.insert(&head.slug, first);
+        let message = format!(
+            "two articles would write articles/{}/: {} and {}",
+            head.slug,
+            first.path.display(),
+            document.path.display()
+        );
+        // Point at the first of the two (in path order), and name the second.
+        let error = match &first.front.slug {
+            Some(slug) => first.fragment().error_at("E040", message, slug.span()),
+            None => Diagnostic::error("E040", message).in_file(&first.path).at_line(&first.text, 1),
+        };
+        diagnostics.push(
+            error
+                .field("slug")
+                .note(format!("the other article is {}", document.path.display()))
+                .hint("give one of them another `slug` (or file name): each article needs its own URL"),
+        );
+    }
 }
 
 /// An article's rendered Markdown, its link warnings and its mentions.
@@ -304,7 +330,6 @@ fn index(
     registry: EntityRegistry,
     mut pages: Vec<Page>,
     static_files: Vec<PathBuf>,
-    templates: Vec<crate::load::TemplateFile>,
 ) -> Site {
     articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
 
@@ -374,5 +399,5 @@ fn index(
         entity.related = related;
     }
     pages.sort_by(|a, b| a.slug.cmp(&b.slug));
-    Site { config, articles, tags, entities, pages, static_files, templates }
+    Site { config, articles, tags, entities, pages, static_files }
 }

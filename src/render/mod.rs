@@ -6,20 +6,21 @@
 //! then shared by all threads.
 
 pub mod feeds;
+pub mod templates;
 pub mod theme;
 pub mod views;
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use tera::{Context, Kwargs, State, Tera, Value};
+use tera::{Context, Value};
 
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
 use crate::plan::{Content, Output, page_count};
 use crate::urls::{self, Urls};
 use feeds::{FeedSpec, SITEMAP_LIMIT, SitemapEntry};
+pub use templates::Templates;
 use views::{DateView, map, value};
 
 /// What an output consists of.
@@ -31,7 +32,7 @@ pub enum Body {
 
 pub struct Renderer<'a> {
     site: &'a Site,
-    tera: Tera,
+    templates: Templates,
     urls: Urls,
     /// The `site` variable of every template.
     site_value: Value,
@@ -40,19 +41,16 @@ pub struct Renderer<'a> {
     /// Each article's Atom `<entry>`, made the first time a feed needs it and shared by all.
     feed_entries: Vec<OnceLock<String>>,
     sitemap: Vec<SitemapEntry>,
-    /// Template name → the file it came from, for error messages.
-    template_files: HashMap<String, PathBuf>,
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, outputs: &[Output]) -> Result<Self, Vec<Diagnostic>> {
+    pub fn new(site: &'a Site, templates: Templates, outputs: &[Output]) -> Result<Self, Vec<Diagnostic>> {
         let urls = Urls::new(&site.config.base_url);
-        let (tera, template_files) = load_templates(site)?;
         let site_value = site_value(site, &urls);
-        let cards = render_cards(&tera, &site_value, views::cards(site, &urls), &template_files)?;
+        let cards = render_cards(&templates, &site_value, views::cards(site, &urls))?;
         let sitemap = sitemap_entries(site, &urls, outputs);
         let feed_entries = (0..site.articles.len()).map(|_| OnceLock::new()).collect();
-        Ok(Renderer { site, tera, urls, site_value, cards, feed_entries, sitemap, template_files })
+        Ok(Renderer { site, templates, urls, site_value, cards, feed_entries, sitemap })
     }
 
     pub fn render(&self, output: &Output) -> Result<Body, Diagnostic> {
@@ -155,19 +153,10 @@ impl<'a> Renderer<'a> {
         for (key, value) in values {
             context.insert_value(key, value);
         }
-        self.tera.render(template, &context).map_err(|error| self.template_error(template, &output.path, &error))
-    }
-
-    fn template_error(&self, template: &str, output_path: &str, error: &tera::Error) -> Diagnostic {
-        let file = self
-            .template_files
-            .get(template)
-            .cloned()
-            .unwrap_or_else(|| PathBuf::from(format!("(built-in theme) {template}")));
-        Diagnostic::error("E060", format!("template {template} failed:\n{}", error_chain(error)))
-            .in_file(file)
-            .note(format!("while rendering {output_path}"))
-            .hint("fix the template at the line shown; the README lists the variables each template receives")
+        self.templates
+            .tera
+            .render(template, &context)
+            .map_err(|error| self.templates.error(template, &error).note(format!("while rendering {}", output.path)))
     }
 
     /// A paginated list of article cards.
@@ -327,25 +316,9 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// An error with its causes, one per line.
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(&format!("\n{cause}"));
-        source = cause.source();
-    }
-    text
-}
-
 /// Renders each article's card through `partials/card.html` once, in parallel, and keeps the
 /// HTML in the card as `html`, so that list pages only copy it.
-fn render_cards(
-    tera: &Tera,
-    site_value: &Value,
-    cards: Vec<Value>,
-    template_files: &HashMap<String, PathBuf>,
-) -> Result<Vec<Value>, Vec<Diagnostic>> {
+fn render_cards(templates: &Templates, site_value: &Value, cards: Vec<Value>) -> Result<Vec<Value>, Vec<Diagnostic>> {
     use rayon::prelude::*;
     const CARD: &str = "partials/card.html";
     cards
@@ -354,60 +327,14 @@ fn render_cards(
             let mut context = Context::new();
             context.insert_value("site", site_value.clone());
             context.insert_value("item", card.clone());
-            let html = tera.render(CARD, &context).map_err(|error| {
-                let file = template_files
-                    .get(CARD)
-                    .cloned()
-                    .unwrap_or_else(|| PathBuf::from(format!("(built-in theme) {CARD}")));
-                vec![
-                    Diagnostic::error("E060", format!("template {CARD} failed:\n{}", error_chain(&error)))
-                        .in_file(file)
-                        .hint("fix the template at the line shown; a card receives `site` and `item` (see the README)"),
-                ]
+            let html = templates.tera.render(CARD, &context).map_err(|error| {
+                vec![templates.error(CARD, &error).note("a card receives `site` and `item` (see the README)")]
             })?;
             let mut fields = card.as_map().cloned().unwrap_or_default();
             fields.insert("html".into(), Value::safe_string(&html));
             Ok(Value::from(fields))
         })
         .collect()
-}
-
-/// Compiles the built-in theme with the site's templates laid over it.
-fn load_templates(site: &Site) -> Result<(Tera, HashMap<String, PathBuf>), Vec<Diagnostic>> {
-    let mut tera = Tera::new();
-    tera.autoescape_on(vec![".html", ".xml"]);
-    tera.register_filter("date", date_filter);
-    let mut sources: Vec<(String, String)> =
-        theme::TEMPLATES.iter().map(|t| (t.name.to_string(), t.text.to_string())).collect();
-    let mut files = HashMap::new();
-    for template in &site.templates {
-        sources.retain(|(name, _)| name != &template.name);
-        sources.push((template.name.clone(), template.text.clone()));
-        files.insert(template.name.clone(), template.path.clone());
-    }
-    tera.add_raw_templates(sources).map_err(|error| {
-        let text = error_chain(&error);
-        // Tera's report names the template as `--> NAME:LINE:COLUMN`.
-        let name = text.split("--> ").nth(1).and_then(|rest| rest.split(':').next()).unwrap_or("");
-        let file = files.get(name).cloned().unwrap_or_else(|| PathBuf::from(format!("(built-in theme) {name}")));
-        vec![
-            Diagnostic::error("E060", format!("the template {name} does not compile:\n{text}"))
-                .in_file(file)
-                .hint("fix the template at the line shown (templates use Tera 2 syntax)"),
-        ]
-    })?;
-    Ok((tera, files))
-}
-
-/// `{{ article.date.rfc3339 | date(format="%d %b %Y") }}`: formats an RFC 3339 time.
-fn date_filter(input: &str, kwargs: Kwargs, _: &State) -> tera::TeraResult<String> {
-    let format = kwargs.get::<&str>("format")?.unwrap_or("%Y-%m-%d");
-    let date = chrono::DateTime::parse_from_rfc3339(input)
-        .map_err(|e| tera::Error::message(format!("date: {input:?} is not an RFC 3339 time ({e})")))?;
-    let mut out = String::new();
-    std::fmt::Write::write_fmt(&mut out, format_args!("{}", date.format(format)))
-        .map_err(|_| tera::Error::message(format!("date: bad format {format:?}")))?;
-    Ok(out)
 }
 
 fn site_value(site: &Site, urls: &Urls) -> Value {

@@ -135,7 +135,6 @@ fn two_articles_with_the_same_slug_name_both_files() {
 }
 
 #[test]
-#[ignore = "bug: the duplicate-slug error (E040) has no line and no field; it should point at `slug = ...`"]
 fn two_articles_with_the_same_slug_point_at_the_slug_line() {
     let stderr = check(
         "bad-duplicate-slug",
@@ -163,7 +162,6 @@ fn a_static_file_that_would_replace_a_generated_page_names_both_sources() {
 }
 
 #[test]
-#[ignore = "bug: a collision with a built-in page names it in Rust debug syntax (`the built-in home { page: 1 }`)"]
 fn a_collision_with_a_built_in_page_names_that_page_in_words() {
     let site = fixture("good");
     site.write("static/index.html", "<p>a hand-made home page</p>");
@@ -241,7 +239,6 @@ fn template_error(fixture_name: &str) -> gazette::diagnostics::Diagnostic {
 }
 
 #[test]
-#[ignore = "bug: a template compile error's diagnostic has line 0; the line is only inside the message text"]
 fn template_syntax_error_diagnostic_carries_file_and_line() {
     let error = template_error("bad-template-syntax-error");
     assert_eq!(error.file.as_deref(), Some(std::path::Path::new("templates/article.html")));
@@ -249,7 +246,6 @@ fn template_syntax_error_diagnostic_carries_file_and_line() {
 }
 
 #[test]
-#[ignore = "bug: a template render error's diagnostic has line 0; the line is only inside the message text"]
 fn template_render_error_diagnostic_carries_file_and_line() {
     let error = template_error("bad-template-undefined-variable");
     assert_eq!(error.file.as_deref(), Some(std::path::Path::new("templates/article.html")));
@@ -275,7 +271,6 @@ fn several_errors_are_reported_together() {
 }
 
 #[test]
-#[ignore = "bug: content errors stop the build before templates compile, so a broken template is reported only after they are fixed"]
 fn content_and_template_errors_are_reported_together() {
     let site = fixture("bad-template-syntax-error");
     let typo = fs::read(

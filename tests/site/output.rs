@@ -92,7 +92,6 @@ mod rebuilds_reflect_every_change {
     }
 
     #[test]
-    #[ignore = "bug: after an output file or folder is deleted, the next build says `up to date` and does not write it again"]
     fn an_output_file_deleted_since_the_last_build() {
         let site = fixture("good");
         site.build();
@@ -104,7 +103,6 @@ mod rebuilds_reflect_every_change {
     }
 
     #[test]
-    #[ignore = "bug (contested: DESIGN says public/ is never edited by hand): an output file changed since the last build is kept as `up to date`"]
     fn an_output_file_changed_since_the_last_build() {
         let site = fixture("good");
         site.build();
