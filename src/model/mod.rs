@@ -18,8 +18,8 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::load::Loaded;
-use crate::load::frontmatter::SourceFront;
+use crate::load::frontmatter::{ArticleFront, EntityFront, PageFront, SourceFront};
+use crate::load::{Document, Loaded};
 use crate::markdown;
 use crate::slug::slugify;
 use articles::{ArticleHead, Correction, Deal, check_head, check_slug, is_published};
@@ -82,8 +82,24 @@ pub struct Site {
     pub templates: Vec<crate::load::TemplateFile>,
 }
 
+/// The source documents the model was built from, handed back for `gazette check`, whose
+/// lints point at front-matter lines that the resolved `Site` no longer knows.
+#[derive(Debug)]
+pub struct Sources {
+    /// Every article file that parsed, drafts and scheduled ones included.
+    pub articles: Vec<Document<ArticleFront>>,
+    pub entities: Vec<Document<EntityFront>>,
+    pub pages: Vec<Document<PageFront>>,
+}
+
 /// Builds the model; `None` when there were errors (all of them are in the diagnostics).
 pub fn build(config: Config, loaded: Loaded) -> (Option<Site>, Vec<Diagnostic>) {
+    let (site, _, diagnostics) = build_keeping_sources(config, loaded);
+    (site, diagnostics)
+}
+
+/// `build`, also handing back the documents it read.
+pub fn build_keeping_sources(config: Config, loaded: Loaded) -> (Option<Site>, Sources, Vec<Diagnostic>) {
     let Loaded { articles: article_docs, entities: entity_docs, pages: page_docs, templates, static_files, .. } =
         loaded;
     let (mut registry, mut diagnostics) = EntityRegistry::from_profiles(&entity_docs);
@@ -208,11 +224,12 @@ pub fn build(config: Config, loaded: Loaded) -> (Option<Site>, Vec<Diagnostic>) 
         articles[last].mentions = finder.find(&body.text);
     }
 
+    let sources = Sources { articles: article_docs, entities: entity_docs, pages: page_docs };
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return (None, diagnostics);
+        return (None, sources, diagnostics);
     }
     let site = index(config, articles, tag_index, registry, pages, static_files, templates);
-    (Some(site), diagnostics)
+    (Some(site), sources, diagnostics)
 }
 
 type PageHead<'a> = (&'a crate::load::Document<crate::load::frontmatter::PageFront>, String, String);
