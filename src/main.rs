@@ -15,12 +15,15 @@ struct Cli {
 enum Command {
     /// Build the site into the output folder (default: public/)
     Build(cmd::build::BuildArgs),
+    /// Report every error and warning of the site; writes nothing
+    Check(cmd::check::CheckArgs),
 }
 
 fn main() {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Build(args) => cmd::build::run(args),
+        Command::Check(args) => cmd::check::run(args),
     };
     std::process::exit(code);
 }

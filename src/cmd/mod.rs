@@ -1,6 +1,7 @@
 //! The commands of the `gazette` binary, one module each, and what they share.
 
 pub mod build;
+pub mod check;
 
 use std::io::IsTerminal;
 
