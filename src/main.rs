@@ -17,6 +17,8 @@ enum Command {
     Build(cmd::build::BuildArgs),
     /// Report every error and warning of the site; writes nothing
     Check(cmd::check::CheckArgs),
+    /// Start a new article with its front matter filled in
+    New(cmd::new::NewArgs),
 }
 
 fn main() {
@@ -24,6 +26,7 @@ fn main() {
     let code = match cli.command {
         Command::Build(args) => cmd::build::run(args),
         Command::Check(args) => cmd::check::run(args),
+        Command::New(args) => cmd::new::run(args),
     };
     std::process::exit(code);
 }

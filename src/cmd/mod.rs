@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod new;
 
 use std::io::IsTerminal;
 
