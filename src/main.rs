@@ -19,6 +19,8 @@ enum Command {
     Check(cmd::check::CheckArgs),
     /// Start a new article with its front matter filled in
     New(cmd::new::NewArgs),
+    /// Create a new site in a folder
+    Init(cmd::init::InitArgs),
 }
 
 fn main() {
@@ -27,6 +29,7 @@ fn main() {
         Command::Build(args) => cmd::build::run(args),
         Command::Check(args) => cmd::check::run(args),
         Command::New(args) => cmd::new::run(args),
+        Command::Init(args) => cmd::init::run(args),
     };
     std::process::exit(code);
 }
