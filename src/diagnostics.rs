@@ -17,7 +17,7 @@ pub enum Severity {
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// Stable code such as `E012`; the README lists them all.
+    /// Stable code such as `E012`; docs/diagnostics.md lists them all.
     pub code: &'static str,
     pub message: String,
     pub file: Option<PathBuf>,

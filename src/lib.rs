@@ -2,16 +2,19 @@
 //!
 //! The build is a pipeline, and the modules are its stages:
 //! `config` → `load` → `model` → `plan` → `render` → `write`, run in order by `build`.
-//! `cmd` holds the command-line commands; `diagnostics` the errors and warnings they print.
+//! `check` runs the same stages without writing, plus `lint` (editorial warnings) after the
+//! model. `cmd` holds the command-line commands; `diagnostics` the errors and warnings they print.
 
 // Errors are rich `Diagnostic` values on the cold path; boxing them would only add noise.
 #![allow(clippy::result_large_err)]
 
 pub mod build;
+pub mod check;
 pub mod cmd;
 pub mod config;
 pub mod diagnostics;
 pub mod fingerprint;
+pub mod lint;
 pub mod load;
 pub mod markdown;
 pub mod model;

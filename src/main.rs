@@ -15,12 +15,21 @@ struct Cli {
 enum Command {
     /// Build the site into the output folder (default: public/)
     Build(cmd::build::BuildArgs),
+    /// Report every error and warning of the site; writes nothing
+    Check(cmd::check::CheckArgs),
+    /// Start a new article with its front matter filled in
+    New(cmd::new::NewArgs),
+    /// Create a new site in a folder
+    Init(cmd::init::InitArgs),
 }
 
 fn main() {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Build(args) => cmd::build::run(args),
+        Command::Check(args) => cmd::check::run(args),
+        Command::New(args) => cmd::new::run(args),
+        Command::Init(args) => cmd::init::run(args),
     };
     std::process::exit(code);
 }

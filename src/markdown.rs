@@ -123,6 +123,13 @@ fn assign_heading_ids(events: &mut [Event]) {
     }
 }
 
+/// Where the first paragraph starts in `markdown` (a byte offset), for pointing at it.
+pub fn first_paragraph_offset(markdown: &str) -> Option<usize> {
+    Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .find_map(|(event, range)| matches!(event, Event::Start(Tag::Paragraph)).then_some(range.start))
+}
+
 pub fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -158,6 +165,12 @@ mod tests {
         assert_eq!(out.first_paragraph, "First para continues.");
         assert!(out.text.contains("Head\n"));
         assert_eq!(out.word_count, 5);
+    }
+
+    #[test]
+    fn first_paragraph_is_found_after_headings() {
+        assert_eq!(first_paragraph_offset("## Head\n\nFirst.\n"), Some(9));
+        assert_eq!(first_paragraph_offset("## Only a heading\n"), None);
     }
 
     #[test]

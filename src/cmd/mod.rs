@@ -1,6 +1,9 @@
 //! The commands of the `gazette` binary, one module each, and what they share.
 
 pub mod build;
+pub mod check;
+pub mod init;
+pub mod new;
 
 use std::io::IsTerminal;
 

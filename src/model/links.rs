@@ -52,7 +52,13 @@ impl LinkResolver {
                 by_content_path.insert(content_key(path), urls::entity_dir(&entity.slug, 1));
             }
         }
-        let known_dirs = by_content_path.values().cloned().collect();
+        let mut known_dirs: HashSet<String> = by_content_path.values().cloned().collect();
+        // An entity that only articles name (no profile) still gets its page.
+        for (document, _) in articles {
+            for name in &document.front.entities {
+                known_dirs.insert(urls::entity_dir(&crate::slug::slugify(name.get_ref()), 1));
+            }
+        }
         LinkResolver { urls: Urls::new(&config.base_url), by_content_path, known_dirs }
     }
 
@@ -98,11 +104,13 @@ impl LinkResolver {
         }
         if target.starts_with('/') && !target.starts_with("//") {
             let relative = target.trim_start_matches('/');
-            let checked =
-                ["articles/", "entities/"].iter().any(|p| relative.starts_with(p) && relative.len() > p.len());
-            let dir = if relative.ends_with('/') { relative.to_string() } else { format!("{relative}/") };
+            // `x/index.html` and an entity's `x/atom.xml` live in the page's folder.
+            let page =
+                ["index.html", urls::FEED_FILE].iter().find_map(|f| relative.strip_suffix(f)).unwrap_or(relative);
+            let checked = ["articles/", "entities/"].iter().any(|p| page.starts_with(p) && page.len() > p.len());
+            let dir = if page.ends_with('/') { page.to_string() } else { format!("{page}/") };
             let url = with_fragment(format!("{}{relative}", self.urls.base()));
-            if checked && !relative.contains("/page/") && !self.known_dirs.contains(&percent_decode(&dir)) {
+            if checked && !page.contains("/page/") && !self.known_dirs.contains(&percent_decode(&dir)) {
                 // Still under base_url, so that it breaks the same way on every host.
                 return Resolution::Broken(Some(url));
             }

@@ -59,9 +59,51 @@ impl MentionFinder {
         counts.sort_unstable();
         counts
     }
+
+    /// Where `entity` is first mentioned in `source` (Markdown as written), as a byte range of
+    /// `source`. Matching is the same as `find`'s, over the source lowercased with every run of
+    /// whitespace read as one space, so that a name broken across lines is still found.
+    pub fn first_in_source(&self, source: &str, entity: usize) -> Option<std::ops::Range<usize>> {
+        let automaton = self.automaton.as_ref()?;
+        let (folded, origin) = fold_for_search(source);
+        automaton
+            .find_iter(&folded)
+            .filter(|found| self.entity_of_pattern[found.pattern().as_usize()] == entity)
+            .find(|found| is_whole_word(&folded, found.start(), found.end()))
+            .map(|found| {
+                let end = origin[found.end() - 1];
+                let last_len = source[end..].chars().next().map_or(0, char::len_utf8);
+                origin[found.start()]..end + last_len
+            })
+    }
 }
 
-fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
+/// `text` lowercased with whitespace runs as one space, and for each byte of the result the
+/// byte offset in `text` of the character it came from.
+fn fold_for_search(text: &str) -> (String, Vec<usize>) {
+    let mut folded = String::with_capacity(text.len());
+    let mut origin = Vec::with_capacity(text.len());
+    let mut in_space = false;
+    for (at, ch) in text.char_indices() {
+        if ch.is_whitespace() {
+            if !in_space {
+                folded.push(' ');
+                origin.push(at);
+            }
+            in_space = true;
+            continue;
+        }
+        in_space = false;
+        for lower in ch.to_lowercase() {
+            folded.push(lower);
+            origin.extend(std::iter::repeat_n(at, lower.len_utf8()));
+        }
+    }
+    (folded, origin)
+}
+
+/// Whether `text[start..end]` is not part of a longer word.
+pub fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
     let before = text[..start].chars().next_back();
     let first = text[start..end].chars().next();
     let last = text[start..end].chars().next_back();
@@ -122,6 +164,15 @@ mod tests {
     #[test]
     fn longest_name_wins() {
         assert_eq!(finder().find("Orix China signed; Orix attended."), vec![(0, 1), (1, 1)]);
+    }
+
+    #[test]
+    fn first_mention_in_source_follows_find() {
+        let source = "Orixa and **Orix\n  China** met İstanbul's Orix.";
+        assert_eq!(finder().first_in_source(source, 1), Some(12..24));
+        let at = finder().first_in_source(source, 0).unwrap();
+        assert_eq!(&source[at], "Orix");
+        assert_eq!(finder().first_in_source(source, 2), None);
     }
 
     #[test]

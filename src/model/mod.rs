@@ -18,8 +18,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::load::frontmatter::ArticleFront;
-use crate::load::frontmatter::SourceFront;
+use crate::load::frontmatter::{ArticleFront, EntityFront, PageFront, SourceFront};
 use crate::load::{Document, Loaded};
 use crate::markdown;
 use crate::slug::slugify;
@@ -82,8 +81,24 @@ pub struct Site {
     pub static_files: Vec<PathBuf>,
 }
 
+/// The source documents the model was built from, handed back for `gazette check`, whose
+/// lints point at front-matter lines that the resolved `Site` no longer knows.
+#[derive(Debug)]
+pub struct Sources {
+    /// Every article file that parsed, drafts and scheduled ones included.
+    pub articles: Vec<Document<ArticleFront>>,
+    pub entities: Vec<Document<EntityFront>>,
+    pub pages: Vec<Document<PageFront>>,
+}
+
 /// Builds the model; `None` when there were errors (all of them are in the diagnostics).
 pub fn build(config: Config, loaded: Loaded) -> (Option<Site>, Vec<Diagnostic>) {
+    let (site, _, diagnostics) = build_keeping_sources(config, loaded);
+    (site, diagnostics)
+}
+
+/// `build`, also handing back the documents it read.
+pub fn build_keeping_sources(config: Config, loaded: Loaded) -> (Option<Site>, Sources, Vec<Diagnostic>) {
     let Loaded { articles: article_docs, entities: entity_docs, pages: page_docs, static_files, .. } = loaded;
     let (mut registry, mut diagnostics) = EntityRegistry::from_profiles(&entity_docs);
 
@@ -216,11 +231,12 @@ pub fn build(config: Config, loaded: Loaded) -> (Option<Site>, Vec<Diagnostic>) 
         });
     }
 
+    let sources = Sources { articles: article_docs, entities: entity_docs, pages: page_docs };
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return (None, diagnostics);
+        return (None, sources, diagnostics);
     }
     let site = index(config, articles, tag_index, registry, pages, static_files);
-    (Some(site), diagnostics)
+    (Some(site), sources, diagnostics)
 }
 
 /// Two articles with one slug would write one page: point at each later one's slug.
@@ -230,7 +246,7 @@ fn check_unique_slugs(published: &[(&Document<ArticleFront>, ArticleHead)], diag
         let Some(first) = first_with.insert(&head.slug, document) else { continue };
         first_with.insert(&head.slug, first);
         let message = format!(
-            "two articles would write articles/{}/: {} and {}",
+            "two articles would write articles/{}/index.html: {} and {}",
             head.slug,
             first.path.display(),
             document.path.display()
