@@ -26,8 +26,10 @@ pub struct BuildReport {
     pub articles: usize,
     /// Nothing changed since the last build: the output was left untouched.
     pub up_to_date: bool,
-    /// Each stage's wall time.
+    /// Each stage's wall time, and the process's resident memory when it ended (bytes; 0
+    /// where the system does not say).
     pub timings: Vec<(&'static str, Duration)>,
+    pub memory: Vec<u64>,
 }
 
 impl BuildReport {
@@ -41,8 +43,19 @@ struct Stopwatch(Instant);
 impl Stopwatch {
     fn lap(&mut self, report: &mut BuildReport, stage: &'static str) {
         report.timings.push((stage, self.0.elapsed()));
+        report.memory.push(resident_memory());
         self.0 = Instant::now();
     }
+}
+
+/// The process's resident set size, from /proc on Linux.
+fn resident_memory() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kib = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
+    kib.unwrap_or(0) * 1024
 }
 
 /// Builds the site; on any error the previous output is left exactly as it was.

@@ -49,8 +49,8 @@ pub fn run(args: BuildArgs) -> i32 {
     let (errors, warnings): (Vec<_>, Vec<_>) =
         report.diagnostics.drain(..).partition(|d| d.severity == Severity::Error);
     if args.timings {
-        for (stage, time) in &report.timings {
-            eprintln!("{stage:>14}: {:>8.1} ms", time.as_secs_f64() * 1000.0);
+        for ((stage, time), memory) in report.timings.iter().zip(&report.memory) {
+            eprintln!("{stage:>14}: {:>8.1} ms  {:>6} MiB resident", time.as_secs_f64() * 1000.0, memory >> 20);
         }
     }
     if !errors.is_empty() {

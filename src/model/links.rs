@@ -36,7 +36,7 @@ fn content_key(path: &Path) -> String {
 impl LinkResolver {
     pub fn new(
         config: &Config,
-        articles: &[(&Document<ArticleFront>, ArticleHead)],
+        articles: &[(&Document<ArticleFront>, &ArticleHead)],
         pages: &[(&Document<PageFront>, String, String)],
         registry: &EntityRegistry,
     ) -> Self {

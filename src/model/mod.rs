@@ -93,40 +93,72 @@ pub struct Sources {
 
 /// Builds the model; `None` when there were errors (all of them are in the diagnostics).
 pub fn build(config: Config, loaded: Loaded) -> (Option<Site>, Vec<Diagnostic>) {
-    let (site, _, diagnostics) = build_keeping_sources(config, loaded);
+    let (site, _, diagnostics) = build_model(config, loaded, false);
     (site, diagnostics)
 }
 
 /// `build`, also handing back the documents it read.
 pub fn build_keeping_sources(config: Config, loaded: Loaded) -> (Option<Site>, Sources, Vec<Diagnostic>) {
+    build_model(config, loaded, true)
+}
+
+/// One article on its way from file to `Article`: what the front matter says, checked, and its
+/// rendered body. The file's text is gone by now (unless sources are kept).
+struct ArticleDraft {
+    path: PathBuf,
+    head: ArticleHead,
+    tags: Vec<String>,
+    entities: Vec<String>,
+    summary: Option<String>,
+    authors: Vec<String>,
+    draft: bool,
+    source: Option<SourceFront>,
+    extra: toml::Table,
+    body: markdown::Rendered,
+    mentions: Vec<(usize, usize)>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// The model stage. Articles flow through it one by one in parallel: checked, rendered, their
+/// mentions found, and (unless `keep_sources`) their file text dropped at once, so that a
+/// large site never holds all sources and all rendered bodies at the same time.
+fn build_model(config: Config, loaded: Loaded, keep_sources: bool) -> (Option<Site>, Sources, Vec<Diagnostic>) {
     let Loaded { articles: article_docs, entities: entity_docs, pages: page_docs, static_files, .. } = loaded;
     let (mut registry, mut diagnostics) = EntityRegistry::from_profiles(&entity_docs);
 
-    let heads: Vec<Result<ArticleHead, Vec<Diagnostic>>> = article_docs.par_iter().map(check_head).collect();
-    let mut published = Vec::new();
-    for (document, head) in article_docs.iter().zip(heads) {
-        match head {
-            Ok(head) if is_published(&document.front, head.date, &config) => published.push((document, head)),
-            Ok(_) => {}
-            Err(errors) => diagnostics.extend(errors),
-        }
+    let checked: Vec<Result<ArticleHead, Vec<Diagnostic>>> = article_docs.par_iter().map(check_head).collect();
+    let mut heads: Vec<Option<ArticleHead>> = Vec::with_capacity(article_docs.len());
+    for (document, head) in article_docs.iter().zip(checked) {
+        heads.push(match head {
+            Ok(head) if is_published(&document.front, head.date, &config) => Some(head),
+            Ok(_) => None,
+            Err(errors) => {
+                diagnostics.extend(errors);
+                None
+            }
+        });
     }
+    let published: Vec<(&Document<ArticleFront>, &ArticleHead)> =
+        article_docs.iter().zip(&heads).filter_map(|(d, h)| h.as_ref().map(|h| (d, h))).collect();
     check_unique_slugs(&published, &mut diagnostics);
     let page_heads = check_pages(&page_docs, &config, &mut diagnostics);
-
     let resolver = LinkResolver::new(&config, &published, &page_heads, &registry);
-    // Mentions are found while the text is at hand; the text is not kept.
+    drop(published);
     let finder = MentionFinder::new(&registry.profile_names());
-    let rendered: Vec<RenderedBody> = published
-        .par_iter()
-        .map(|(document, _)| {
-            let (mut body, warnings) =
-                resolver.render(&document.path, document.body(), document.body_line(), &document.text);
-            let mentions = finder.find(&body.text);
-            body.text = String::new();
-            (body, warnings, mentions)
+
+    let mut slots: Vec<Option<Document<ArticleFront>>> = article_docs.into_iter().map(Some).collect();
+    let drafts: Vec<ArticleDraft> = slots
+        .par_iter_mut()
+        .zip(heads)
+        .filter_map(|(slot, head)| {
+            let draft = draft_article(slot.as_ref()?, head?, &resolver, &finder);
+            if !keep_sources {
+                *slot = None;
+            }
+            Some(draft)
         })
         .collect();
+
     for document in &entity_docs {
         if let Some(id) = registry.resolve(document.front.name.get_ref()) {
             let (profile, warnings) =
@@ -135,19 +167,115 @@ pub fn build_keeping_sources(config: Config, loaded: Loaded) -> (Option<Site>, S
             diagnostics.extend(warnings);
         }
     }
-    let pages: Vec<Page> = page_heads
+    let pages = build_pages(page_heads, &resolver, &mut diagnostics);
+
+    let mut tag_index = TagIndex::default();
+    let mut articles = Vec::with_capacity(drafts.len());
+    for draft in drafts {
+        diagnostics.extend(draft.diagnostics);
+        let mut tags = Vec::new();
+        for id in draft.tags.iter().filter_map(|tag| tag_index.add(tag)) {
+            if !tags.contains(&id) {
+                tags.push(id);
+            }
+        }
+        let mut entity_ids = Vec::new();
+        for id in draft.entities.iter().filter_map(|name| registry.resolve_or_add(name)) {
+            if !entity_ids.contains(&id) {
+                entity_ids.push(id);
+            }
+        }
+        let head = draft.head;
+        articles.push(Article {
+            path: draft.path,
+            title: head.title,
+            slug: head.slug,
+            date: head.date,
+            updated: head.updated,
+            summary: draft.summary.unwrap_or(draft.body.first_paragraph),
+            tags,
+            entities: entity_ids,
+            mentions: draft.mentions,
+            authors: draft.authors,
+            draft: draft.draft,
+            source: draft.source,
+            corrections: head.corrections,
+            deals: head.deals,
+            extra: draft.extra,
+            html: draft.body.html,
+            word_count: draft.body.word_count,
+        });
+    }
+
+    let sources = Sources { articles: slots.into_iter().flatten().collect(), entities: entity_docs, pages: page_docs };
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return (None, sources, diagnostics);
+    }
+    let site = index(config, articles, tag_index, registry, pages, static_files);
+    (Some(site), sources, diagnostics)
+}
+
+/// Renders one published article and takes from its front matter what the model keeps.
+/// Tags and entity names without letters or digits are reported here, while the file's text
+/// is at hand to point at them.
+fn draft_article(
+    document: &Document<ArticleFront>,
+    head: ArticleHead,
+    resolver: &LinkResolver,
+    finder: &MentionFinder,
+) -> ArticleDraft {
+    let front = &document.front;
+    let (mut body, mut diagnostics) =
+        resolver.render(&document.path, document.body(), document.body_line(), &document.text);
+    let mentions = finder.find(&body.text);
+    body.text = String::new();
+    let mut keep_named = |names: &[toml::Spanned<String>], field: &str, what: &str, hint: &str| -> Vec<String> {
+        let mut kept = Vec::with_capacity(names.len());
+        for name in names {
+            let text = name.get_ref().split_whitespace().collect::<Vec<_>>().join(" ");
+            if slugify(&text).is_empty() {
+                let message = format!("the {what} {:?} has no letters or digits, so it has no URL", name.get_ref());
+                let error = document.fragment().error_at("E031", message, name.span());
+                diagnostics.push(error.field(field).hint(hint));
+            } else {
+                kept.push(text);
+            }
+        }
+        kept
+    };
+    let tags = keep_named(&front.tags, "tags", "tag", "remove it, or write it with letters or digits");
+    let entities = keep_named(&front.entities, "entities", "entity", "write the entity's name or one of its aliases");
+    ArticleDraft {
+        path: document.path.clone(),
+        head,
+        tags,
+        entities,
+        summary: front.summary.as_deref().map(markdown::collapse_whitespace),
+        authors: front.authors.clone(),
+        draft: front.draft,
+        source: front.source.clone(),
+        extra: front.extra.clone(),
+        body,
+        mentions,
+        diagnostics,
+    }
+}
+
+fn build_pages(page_heads: Vec<PageHead>, resolver: &LinkResolver, diagnostics: &mut Vec<Diagnostic>) -> Vec<Page> {
+    page_heads
         .into_iter()
         .map(|(document, title, slug)| {
             let (body, warnings) =
                 resolver.render(&document.path, document.body(), document.body_line(), &document.text);
             diagnostics.extend(warnings);
             let fragment = document.fragment();
-            let date = document.front.date.as_ref().and_then(|d| {
-                crate::toml_input::to_datetime(&fragment, d, "date").map_err(|e| diagnostics.push(e)).ok()
-            });
-            let updated = document.front.updated.as_ref().and_then(|d| {
-                crate::toml_input::to_datetime(&fragment, d, "updated").map_err(|e| diagnostics.push(e)).ok()
-            });
+            let mut date_of = |value: &Option<toml::Spanned<toml::value::Datetime>>, field: &str| {
+                value.as_ref().and_then(|d| {
+                    crate::toml_input::to_datetime(&fragment, d, field).map_err(|e| diagnostics.push(e)).ok()
+                })
+            };
+            let date = date_of(&document.front.date, "date");
+            let updated = date_of(&document.front.updated, "updated");
             Page {
                 path: document.path.clone(),
                 title,
@@ -163,84 +291,11 @@ pub fn build_keeping_sources(config: Config, loaded: Loaded) -> (Option<Site>, S
                 extra: document.front.extra.clone(),
             }
         })
-        .collect();
-
-    let mut tag_index = TagIndex::default();
-    let mut articles = Vec::with_capacity(published.len());
-    for ((document, head), (body, warnings, mentions)) in published.into_iter().zip(rendered) {
-        diagnostics.extend(warnings);
-        let front = &document.front;
-        let mut tags = Vec::new();
-        for tag in &front.tags {
-            match tag_index.add(tag.get_ref()) {
-                Some(id) if !tags.contains(&id) => tags.push(id),
-                Some(_) => {}
-                None => diagnostics.push(
-                    document
-                        .fragment()
-                        .error_at(
-                            "E031",
-                            format!("the tag {:?} has no letters or digits, so it has no URL", tag.get_ref()),
-                            tag.span(),
-                        )
-                        .field("tags")
-                        .hint("remove it, or write it with letters or digits"),
-                ),
-            }
-        }
-        let mut entity_ids = Vec::new();
-        for name in &front.entities {
-            match registry.resolve_or_add(name.get_ref().trim()) {
-                Some(id) if !entity_ids.contains(&id) => entity_ids.push(id),
-                Some(_) => {}
-                None => diagnostics.push(
-                    document
-                        .fragment()
-                        .error_at(
-                            "E031",
-                            format!("the entity {:?} has no letters or digits, so it has no URL", name.get_ref()),
-                            name.span(),
-                        )
-                        .field("entities")
-                        .hint("write the entity's name or one of its aliases"),
-                ),
-            }
-        }
-        let summary = match &front.summary {
-            Some(summary) => markdown::collapse_whitespace(summary),
-            None => body.first_paragraph,
-        };
-        articles.push(Article {
-            path: document.path.clone(),
-            title: head.title,
-            slug: head.slug,
-            date: head.date,
-            updated: head.updated,
-            summary,
-            tags,
-            entities: entity_ids,
-            mentions,
-            authors: front.authors.clone(),
-            draft: front.draft,
-            source: front.source.clone(),
-            corrections: head.corrections,
-            deals: head.deals,
-            extra: front.extra.clone(),
-            html: body.html,
-            word_count: body.word_count,
-        });
-    }
-
-    let sources = Sources { articles: article_docs, entities: entity_docs, pages: page_docs };
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return (None, sources, diagnostics);
-    }
-    let site = index(config, articles, tag_index, registry, pages, static_files);
-    (Some(site), sources, diagnostics)
+        .collect()
 }
 
 /// Two articles with one slug would write one page: point at each later one's slug.
-fn check_unique_slugs(published: &[(&Document<ArticleFront>, ArticleHead)], diagnostics: &mut Vec<Diagnostic>) {
+fn check_unique_slugs(published: &[(&Document<ArticleFront>, &ArticleHead)], diagnostics: &mut Vec<Diagnostic>) {
     let mut first_with: HashMap<&str, &Document<ArticleFront>> = HashMap::new();
     for (document, head) in published {
         let Some(first) = first_with.insert(&head.slug, document) else { continue };
@@ -264,9 +319,6 @@ fn check_unique_slugs(published: &[(&Document<ArticleFront>, ArticleHead)], diag
         );
     }
 }
-
-/// An article's rendered Markdown, its link warnings and its mentions.
-type RenderedBody = (markdown::Rendered, Vec<Diagnostic>, Vec<(usize, usize)>);
 
 type PageHead<'a> = (&'a crate::load::Document<crate::load::frontmatter::PageFront>, String, String);
 

@@ -68,52 +68,35 @@ impl DateView {
     }
 }
 
-#[derive(Serialize)]
-struct LinkView<'a> {
-    name: &'a str,
-    url: String,
-}
-
-#[derive(Serialize)]
-struct CardView<'a> {
-    title: &'a str,
-    url: String,
-    slug: &'a str,
-    date: DateView,
-    updated: Option<DateView>,
-    summary: &'a str,
-    authors: &'a [String],
-    tags: Vec<LinkView<'a>>,
-    entities: Vec<LinkView<'a>>,
+/// A `{name, url}` link to a tag or entity page, built once per term and shared by every card
+/// that shows it.
+fn link(name: &str, url: String) -> Value {
+    map([("name", Value::from(name)), ("url", Value::from(url))])
 }
 
 /// The card of every article, by article index.
 pub fn cards(site: &Site, urls: &Urls) -> Vec<Value> {
     use rayon::prelude::*;
-    let tag_urls: Vec<String> = site.tags.iter().map(|t| urls.of(&urls::tag_dir(&t.slug, 1))).collect();
-    let entity_urls: Vec<String> = site.entities.iter().map(|e| urls.of(&urls::entity_dir(&e.slug, 1))).collect();
+    let tag_links: Vec<Value> = site.tags.iter().map(|t| link(&t.name, urls.of(&urls::tag_dir(&t.slug, 1)))).collect();
+    let entity_links: Vec<Value> =
+        site.entities.iter().map(|e| link(&e.name, urls.of(&urls::entity_dir(&e.slug, 1)))).collect();
     site.articles
         .par_iter()
         .map(|article| {
-            value(&CardView {
-                title: &article.title,
-                url: urls.of(&urls::article_dir(&article.slug)),
-                slug: &article.slug,
-                date: DateView::new(&article.date),
-                updated: article.updated.as_ref().map(DateView::new),
-                summary: &article.summary,
-                authors: &article.authors,
-                tags: article
-                    .tags
-                    .iter()
-                    .map(|&t| LinkView { name: &site.tags[t].name, url: tag_urls[t].clone() })
-                    .collect(),
-                entities: article
-                    .entities
-                    .iter()
-                    .map(|&e| LinkView { name: &site.entities[e].name, url: entity_urls[e].clone() })
-                    .collect(),
-            })
+            map([
+                ("title", Value::from(article.title.as_str())),
+                ("url", Value::from(urls.of(&urls::article_dir(&article.slug)))),
+                ("slug", Value::from(article.slug.as_str())),
+                ("date", value(&DateView::new(&article.date))),
+                ("updated", article.updated.as_ref().map_or_else(Value::none, |d| value(&DateView::new(d)))),
+                ("summary", Value::from(article.summary.as_str())),
+                ("authors", Value::from(article.authors.iter().map(String::as_str).collect::<Vec<_>>())),
+                ("tags", Value::from(article.tags.iter().map(|&t| tag_links[t].clone()).collect::<Vec<_>>())),
+                (
+                    "entities",
+                    Value::from(article.entities.iter().map(|&e| entity_links[e].clone()).collect::<Vec<_>>()),
+                ),
+            ])
         })
         .collect()
 }
