@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use crate::config::{self, BuildOptions};
 use crate::diagnostics::Diagnostic;
+use crate::progress::Progress;
 use crate::render::{Renderer, Templates};
 use crate::write::{Writer, Written};
 use crate::{fingerprint, load, model, plan};
@@ -128,10 +129,16 @@ pub fn build(options: &BuildOptions) -> BuildReport {
         writer.abort();
         return report;
     }
+    let progress = Progress::new(options.progress, outputs.len());
     let results: Vec<Result<Written, Diagnostic>> = outputs
         .par_iter()
-        .map(|output| renderer.render(output).and_then(|body| writer.write(&output.path, &body)))
+        .map(|output| {
+            let written = renderer.render(output).and_then(|body| writer.write(&output.path, &body));
+            progress.tick();
+            written
+        })
         .collect();
+    progress.finish();
     for result in results {
         match result {
             Ok(Written::Changed) => report.changed += 1,

@@ -47,6 +47,9 @@ pub struct BuildOptions {
     pub future: bool,
     /// "Now" for scheduled articles and the news sitemap; the real time when `None`.
     pub clock: Option<DateTime<FixedOffset>>,
+    /// Show a progress bar on stderr while pages are written (the command line sets it when
+    /// stderr is a terminal).
+    pub progress: bool,
 }
 
 /// The resolved site settings.

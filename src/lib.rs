@@ -19,6 +19,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod plan;
+pub mod progress;
 pub mod render;
 pub mod slug;
 pub mod toml_input;

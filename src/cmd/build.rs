@@ -42,6 +42,7 @@ pub fn run(args: BuildArgs) -> i32 {
         drafts: args.drafts,
         future: args.future,
         clock: args.clock,
+        progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
     };
     let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));
     let mut report = build(&options);

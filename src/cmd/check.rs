@@ -42,11 +42,10 @@ pub enum Format {
 pub fn run(args: CheckArgs) -> i32 {
     let options = BuildOptions {
         root: args.root,
-        output: None,
-        base_url: None,
         drafts: args.drafts,
         future: args.future,
         clock: args.clock,
+        ..BuildOptions::default()
     };
     let mut report = check(&options);
     let findings = &mut report.diagnostics;
