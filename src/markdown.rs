@@ -3,10 +3,14 @@
 //! Tables, footnotes, strikethrough, task lists and heading ids (`{#id}` or generated from the
 //! heading text) are on; raw HTML passes through. Links are handed to the caller's rewriter,
 //! which turns site-root links and `@/` content links into URLs under `base_url`.
+//!
+//! The HTML is made to sit inside a theme page without breaking it: headings are nested under
+//! the page's one `<h1>` (the title), generated ids never repeat an id of the theme or of a
+//! footnote, and task-list checkboxes are labelled by their item.
 
 use std::collections::HashSet;
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 use crate::slug::slugify;
 
@@ -39,6 +43,7 @@ fn options() -> Options {
 pub fn render(markdown: &str, rewrite_link: &mut dyn FnMut(&str) -> LinkTarget) -> Rendered {
     let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
     assign_heading_ids(&mut events);
+    nest_headings_under_title(&mut events);
 
     let mut text = String::with_capacity(markdown.len());
     let mut first_paragraph = String::new();
@@ -77,19 +82,31 @@ pub fn render(markdown: &str, rewrite_link: &mut dyn FnMut(&str) -> LinkTarget) 
             _ => {}
         }
     }
+    label_task_list_items(&mut events);
     let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
     let word_count = text.split_whitespace().count();
     Rendered { html: html_out, text, first_paragraph: collapse_whitespace(&first_paragraph), word_count }
 }
 
+/// Ids that the built-in theme gives elements of the pages that show Markdown (the skip
+/// link's target, the entity page's sections): a generated heading id must not repeat one.
+pub const THEME_IDS: &[&str] = &["main", "about-heading", "mentions-heading", "related-heading"];
+
 /// Gives every heading an id: the one written as `{#id}`, else one made from its text,
-/// made unique within the document.
+/// made unique within the page: not an id of another heading, a footnote or the theme.
 fn assign_heading_ids(events: &mut [Event]) {
-    let mut used: HashSet<String> = HashSet::new();
+    let mut used: HashSet<String> = THEME_IDS.iter().map(|id| id.to_string()).collect();
     for event in events.iter() {
-        if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
-            used.insert(id.to_string());
+        match event {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => {
+                used.insert(id.to_string());
+            }
+            // pulldown-cmark writes a footnote's label as the id of its definition.
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                used.insert(label.to_string());
+            }
+            _ => {}
         }
     }
     let mut index = 0;
@@ -128,6 +145,82 @@ pub fn first_paragraph_offset(markdown: &str) -> Option<usize> {
     Parser::new_ext(markdown, options())
         .into_offset_iter()
         .find_map(|(event, range)| matches!(event, Event::Start(Tag::Paragraph)).then_some(range.start))
+}
+
+/// Nests the headings under the page title, the page's one `<h1>`: the shallowest level used
+/// becomes `<h2>`, and no heading is more than one level below the one before it. Writers
+/// use `#` or `###` as they please; screen-reader users navigate by the outline that results.
+fn nest_headings_under_title(events: &mut [Event]) {
+    let level_of = |event: &Event| match event {
+        Event::Start(Tag::Heading { level, .. }) => Some(*level as usize),
+        _ => None,
+    };
+    let Some(shallowest) = events.iter().filter_map(level_of).min() else {
+        return;
+    };
+    let mut previous = 1;
+    for event in events.iter_mut() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                let nested = (*level as usize + 2 - shallowest).min(previous + 1).min(6);
+                *level = heading_level(nested);
+                previous = nested;
+            }
+            Event::End(TagEnd::Heading(level)) => *level = heading_level(previous),
+            _ => {}
+        }
+    }
+}
+
+fn heading_level(number: usize) -> HeadingLevel {
+    // `number` is clamped to 2..=6 by the caller, so the conversion cannot fail.
+    HeadingLevel::try_from(number).unwrap_or(HeadingLevel::H6)
+}
+
+/// Wraps each task-list checkbox and the text of its item in a `<label>`, so that the
+/// checkbox has a name ("Agreement signed, checked") instead of being a bare control.
+fn label_task_list_items(events: &mut Vec<Event>) {
+    let mut index = 0;
+    while index < events.len() {
+        if let Event::TaskListMarker(checked) = events[index] {
+            let checked = if checked { " checked=\"\"" } else { "" };
+            events[index] =
+                Event::InlineHtml(format!("<label><input disabled=\"\" type=\"checkbox\"{checked}/>").into());
+            let end = end_of_item_text(events, index + 1);
+            events.insert(end, Event::InlineHtml("</label>".into()));
+            index = end;
+        }
+        index += 1;
+    }
+}
+
+/// Where the inline text that starts at `start` ends: at the first block (a nested list, a
+/// new paragraph) or the end of its paragraph or item.
+fn end_of_item_text(events: &[Event], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (offset, event) in events[start..].iter().enumerate() {
+        match event {
+            Event::Start(tag) if !is_inline(tag) && depth == 0 => return start + offset,
+            Event::End(TagEnd::Paragraph | TagEnd::Item) if depth == 0 => return start + offset,
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    events.len()
+}
+
+fn is_inline(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+    )
 }
 
 pub fn collapse_whitespace(text: &str) -> String {
@@ -179,5 +272,38 @@ mod tests {
             render("<div class=\"x\">hi</div>\n\n[a](/about/)\n", &mut |url| LinkTarget::Replace(format!("/sub{url}")));
         assert!(out.html.contains("<div class=\"x\">hi</div>"));
         assert!(out.html.contains("href=\"/sub/about/\""), "{}", out.html);
+    }
+
+    #[test]
+    fn headings_nest_under_the_title_without_skipping_a_level() {
+        let out = render_plain("# One\n\n### Two\n\n#### Three\n\n# Four\n\n###### Five\n");
+        let levels: Vec<&str> = out.html.match_indices("<h").map(|(i, _)| &out.html[i..i + 3]).collect();
+        assert_eq!(levels, ["<h2", "<h3", "<h4", "<h2", "<h3"], "{}", out.html);
+        assert!(out.html.contains("</h3>\n<h4"), "{}", out.html);
+    }
+
+    #[test]
+    fn generated_ids_avoid_the_theme_and_footnotes() {
+        let out = render_plain("## Main\n\n## Note\n\nText[^note].\n\n[^note]: The note.\n");
+        assert!(out.html.contains("<h2 id=\"main-1\">"), "{}", out.html);
+        assert!(out.html.contains("<h2 id=\"note-1\">"), "{}", out.html);
+    }
+
+    #[test]
+    fn task_list_checkboxes_are_labelled_by_their_item() {
+        let out = render_plain("- [x] Signed *today*\n- [ ] Built\n  - nested\n");
+        assert!(
+            out.html
+                .contains("<label><input disabled=\"\" type=\"checkbox\" checked=\"\"/>Signed <em>today</em></label>"),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains("<label><input disabled=\"\" type=\"checkbox\"/>Built</label>\n<ul>"),
+            "{}",
+            out.html
+        );
+        let loose = render_plain("- [x] Signed\n\n  More.\n");
+        assert!(loose.html.contains("checked=\"\"/>Signed</label></p>"), "{}", loose.html);
     }
 }
