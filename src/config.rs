@@ -17,7 +17,7 @@ struct RawConfig {
     title: String,
     base_url: toml::Spanned<String>,
     #[serde(default = "default_language")]
-    language: String,
+    language: toml::Spanned<String>,
     #[serde(default)]
     description: String,
     /// `page_size` is accepted too: it is what the benchmark corpus generator writes.
@@ -27,8 +27,8 @@ struct RawConfig {
     feed_limit: toml::Spanned<usize>,
 }
 
-fn default_language() -> String {
-    "en".into()
+fn default_language() -> toml::Spanned<String> {
+    toml::Spanned::new(0..0, "en".into())
 }
 fn default_page_size() -> toml::Spanned<usize> {
     toml::Spanned::new(0..0, 20)
@@ -101,6 +101,12 @@ pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
                 .hint("use a whole number such as 20"));
         }
     }
+    if !is_language_tag(raw.language.get_ref()) {
+        return Err(fragment
+            .error_at("E017", format!("`{}` is not a language tag", raw.language.get_ref()), raw.language.span())
+            .field("language")
+            .hint("write a BCP 47 tag such as \"en\", \"zh-Hans\" or \"ja\": pages carry it as <html lang>, feeds as xml:lang"));
+    }
     let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));
     Ok(Config {
         root: options.root.clone(),
@@ -108,7 +114,7 @@ pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
         title: raw.title,
         base_url,
         base_path,
-        language: raw.language,
+        language: raw.language.into_inner(),
         description: raw.description,
         paginate_by: raw.paginate_by.into_inner(),
         feed_limit: raw.feed_limit.into_inner(),
@@ -116,6 +122,17 @@ pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
         future: options.future,
         now: options.clock.unwrap_or_else(|| chrono::Local::now().fixed_offset()),
     })
+}
+
+/// The shape of a BCP 47 tag: an ISO 639 language of 2–3 letters, then subtags of 1–8 letters
+/// or digits (script, region, variant), joined by `-`. Screen readers pick their voice from it,
+/// so an empty or misspelt one (`english`, `en_US`) must not reach `<html lang>`.
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut subtags = tag.split('-');
+    let primary = subtags.next().unwrap_or("");
+    matches!(primary.len(), 2 | 3)
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && subtags.all(|s| (1..=8).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 /// `https://example.org/sub` → (`https://example.org/sub/`, `/sub/`).
@@ -147,5 +164,15 @@ mod tests {
         assert_eq!(normalize_base_url("http://a.org/x/y/").unwrap(), ("http://a.org/x/y/".into(), "/x/y/".into()));
         assert!(normalize_base_url("a.org").is_err());
         assert!(normalize_base_url("ftp://a.org").is_err());
+    }
+
+    #[test]
+    fn language_tags_have_the_bcp_47_shape() {
+        for good in ["en", "zh", "zh-Hans", "zh-Hans-CN", "en-US", "de-CH-1996", "yue"] {
+            assert!(is_language_tag(good), "{good}");
+        }
+        for bad in ["", "e", "en_US", "en-", "english", "English", "zh--CN", "en US", "12"] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
     }
 }
