@@ -83,7 +83,7 @@ check_atom() {
     xmllint --noout --nonet "${feeds[@]}" || return 1
     # jing warns about optional jars Debian does not ship; only its findings matter.
     jing -c "$atom_rnc" "${feeds[@]}" 2> >(grep -v 'Unable to locate' >&2) || status=1
-    python3 "$here/checks.py" feeds "$site" "$base_url" $twin || status=1
+    python3 "$here/checks.py" feeds "$site" "$base_url" ${twin:+"$twin"} || status=1
     return $status
 }
 

@@ -4,7 +4,7 @@
     checks.py feeds SITE BASE_URL [TWIN]   authors, RFC 3339 times, unique ids; ids equal in TWIN
     checks.py sitemap SITE BASE_URL        every <loc> under BASE_URL and resolving to a file
     checks.py assets SITE BASE_URL         every <script src>, <link href>, <img src> on the site resolves
-    checks.py pages SITE                   one page of each kind, for the accessibility check
+    checks.py pages SITE                   pages of each kind, for the accessibility check
 
 Each check prints one line per problem and exits 1 if there was any. Standard library only.
 """
@@ -173,17 +173,45 @@ def check_assets(site, base_url):
     return failures
 
 
-def largest_page(site, folder):
-    """The biggest page one level below `folder`: the one with the most to check."""
+class FeatureCollector(html.parser.HTMLParser):
+    """The kinds of element a page has: tag names, tag.class pairs and input types."""
+
+    def __init__(self):
+        super().__init__()
+        self.features = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.features.add(tag)
+        for name in (attrs.get("class") or "").split():
+            self.features.add(f"{tag}.{name}")
+        if tag == "input":
+            self.features.add(f"input[type={attrs.get('type')}]")
+
+
+def covering_pages(site, folder, limit=6):
+    """Pages one level below `folder` that together show every kind of element its pages
+    have, picked greedily (most new kinds first), at most `limit`: content varies from page
+    to page, and one task list or table in one article is where a defect hides."""
     root = os.path.join(site, folder)
     if not os.path.isdir(root):
-        return None
-    candidates = [
-        os.path.join(folder, name, "index.html")
-        for name in sorted(os.listdir(root))
-        if name != "page" and os.path.isfile(os.path.join(root, name, "index.html"))
-    ]
-    return max(candidates, key=lambda p: os.path.getsize(os.path.join(site, p)), default=None)
+        return []
+    features = {}
+    for name in sorted(os.listdir(root)):
+        page = os.path.join(folder, name, "index.html")
+        if name != "page" and os.path.isfile(os.path.join(site, page)):
+            collector = FeatureCollector()
+            with open(os.path.join(site, page), encoding="utf-8") as handle:
+                collector.feed(handle.read())
+            features[page] = collector.features
+    chosen, covered = [], set()
+    while features and len(chosen) < limit:
+        page = max(features, key=lambda p: (len(features[p] - covered), p))
+        if chosen and not features[page] - covered:
+            break
+        chosen.append(page)
+        covered |= features.pop(page)
+    return chosen
 
 
 def list_pages(site):
@@ -201,9 +229,7 @@ def list_pages(site):
     ]
     pages = [p for p in fixed if os.path.isfile(os.path.join(site, p))]
     for folder in ("articles", "tags", "entities"):
-        page = largest_page(site, folder)
-        if page:
-            pages.append(page)
+        pages.extend(covering_pages(site, folder))
     for page in pages:
         print(page)
     return 0
