@@ -24,7 +24,8 @@ if [ ${#missing_debs[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" = 0 ] || sudo="sudo"
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing_debs[@]}" >/dev/null
+    # With recommends: they bring fonts-liberation, the fonts the pages (and their contrast) render in.
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing_debs[@]}" >/dev/null
 fi
 
 if ! lychee --version 2>/dev/null | grep -qx "lychee $lychee_version"; then
