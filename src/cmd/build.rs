@@ -10,24 +10,14 @@ use crate::diagnostics::{self, Severity};
 
 #[derive(Args, Debug)]
 pub struct BuildArgs {
-    /// The site folder (with site.toml)
-    #[arg(long, default_value = ".")]
-    pub root: PathBuf,
+    #[command(flatten)]
+    pub site: super::SiteArgs,
     /// Where to write the site (default: ROOT/public)
     #[arg(long)]
     pub output: Option<PathBuf>,
     /// Build for another address, e.g. https://example.org/sub/
     #[arg(long)]
     pub base_url: Option<String>,
-    /// Include articles marked draft = true
-    #[arg(long)]
-    pub drafts: bool,
-    /// Include articles dated after the build clock
-    #[arg(long)]
-    pub future: bool,
-    /// Build as if now were this instant, e.g. 2018-01-01T09:00:00+08:00
-    #[arg(long, value_parser = super::parse_clock)]
-    pub clock: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Print the time each pipeline stage took
     #[arg(long)]
     pub timings: bool,
@@ -36,13 +26,10 @@ pub struct BuildArgs {
 /// Runs the build; returns the process exit code.
 pub fn run(args: BuildArgs) -> i32 {
     let options = BuildOptions {
-        root: args.root,
         output: args.output,
         base_url: args.base_url,
-        drafts: args.drafts,
-        future: args.future,
-        clock: args.clock,
         progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        ..args.site.options()
     };
     let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));
     let mut report = build(&options);

@@ -1,35 +1,22 @@
 //! `gazette check`: every error and warning of the site, printed for a person or as JSON
 //! lines for tools; writes nothing.
 
-use std::path::PathBuf;
-
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use crate::check::check;
-use crate::config::BuildOptions;
 use crate::diagnostics::{self, Diagnostic, Severity};
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// The site folder (with site.toml)
-    #[arg(long, default_value = ".")]
-    pub root: PathBuf,
+    #[command(flatten)]
+    pub site: super::SiteArgs,
     /// Treat warnings as errors (exit 1 if there is any)
     #[arg(long)]
     pub strict: bool,
     /// How to print findings: `human` (rustc-style, on stderr) or `json` (one object per line, on stdout)
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Check articles marked draft = true too
-    #[arg(long)]
-    pub drafts: bool,
-    /// Check articles dated after the clock too
-    #[arg(long)]
-    pub future: bool,
-    /// Check as if now were this instant, e.g. 2018-01-01T09:00:00+08:00
-    #[arg(long, value_parser = super::parse_clock)]
-    pub clock: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -40,13 +27,7 @@ pub enum Format {
 
 /// Runs the check; returns the process exit code: 1 if there is an error, else 0.
 pub fn run(args: CheckArgs) -> i32 {
-    let options = BuildOptions {
-        root: args.root,
-        drafts: args.drafts,
-        future: args.future,
-        clock: args.clock,
-        ..BuildOptions::default()
-    };
+    let options = args.site.options();
     let mut report = check(&options);
     let findings = &mut report.diagnostics;
     if args.strict {

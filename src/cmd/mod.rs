@@ -6,6 +6,11 @@ pub mod init;
 pub mod new;
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::config::BuildOptions;
 
 use crate::diagnostics::{self, Diagnostic};
 
@@ -30,4 +35,33 @@ pub fn parse_clock(text: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, 
     chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc().fixed_offset())
         .map_err(|_| format!("{text:?} is not a time like 2018-01-01T09:00:00+08:00 or a date like 2018-01-01"))
+}
+
+/// The flags that choose which site, and which of its articles, a command works on.
+#[derive(Args, Debug, Clone)]
+pub struct SiteArgs {
+    /// The site folder (with site.toml)
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Include articles marked draft = true
+    #[arg(long)]
+    pub drafts: bool,
+    /// Include articles dated after the clock
+    #[arg(long)]
+    pub future: bool,
+    /// Act as if now were this instant, e.g. 2018-01-01T09:00:00+08:00 (or a date, 2018-01-01)
+    #[arg(long, value_parser = parse_clock)]
+    pub clock: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+impl SiteArgs {
+    pub fn options(&self) -> BuildOptions {
+        BuildOptions {
+            root: self.root.clone(),
+            drafts: self.drafts,
+            future: self.future,
+            clock: self.clock,
+            ..BuildOptions::default()
+        }
+    }
 }
