@@ -7,6 +7,7 @@
 
 pub mod articles;
 pub mod entities;
+pub mod language;
 pub mod links;
 pub mod mentions;
 
@@ -36,6 +37,8 @@ pub struct Article {
     pub updated: Option<DateTime<FixedOffset>>,
     /// Plain text: the front matter's `summary`, else the first paragraph.
     pub summary: String,
+    /// The site's language, or the one its script shows (`zh`, `ja`, `ko`): see `language`.
+    pub language: String,
     pub tags: Vec<usize>,
     pub entities: Vec<usize>,
     /// Registered entities found in the text: (entity, times), including tagged ones.
@@ -184,6 +187,7 @@ pub fn build(config: Config, loaded: Loaded) -> (Option<Site>, Vec<Diagnostic>) 
             Some(summary) => markdown::collapse_whitespace(summary),
             None => body.first_paragraph,
         };
+        let language = language::detect(&[&head.title, &body.text], &config.language);
         articles.push(Article {
             path: document.path.clone(),
             title: head.title,
@@ -191,6 +195,7 @@ pub fn build(config: Config, loaded: Loaded) -> (Option<Site>, Vec<Diagnostic>) 
             date: head.date,
             updated: head.updated,
             summary,
+            language,
             tags,
             entities: entity_ids,
             mentions: Vec::new(),
