@@ -1,6 +1,6 @@
 //! The build: the pipeline's stages in order, each timed. No logic lives here.
 //!
-//! config → load → model → plan → render + write (in parallel) → commit.
+//! config → load → model → plan → render + write (in parallel) → index (search) → commit.
 
 use std::time::{Duration, Instant};
 
@@ -10,7 +10,7 @@ use crate::config::{self, BuildOptions};
 use crate::diagnostics::Diagnostic;
 use crate::render::Renderer;
 use crate::write::{Writer, Written};
-use crate::{load, model, plan};
+use crate::{load, model, plan, search};
 
 /// What a build did.
 #[derive(Debug, Default)]
@@ -30,6 +30,13 @@ pub struct BuildReport {
 impl BuildReport {
     pub fn succeeded(&self) -> bool {
         !self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    fn count(&mut self, written: Written) {
+        match written {
+            Written::Changed => self.changed += 1,
+            Written::Unchanged => self.unchanged += 1,
+        }
     }
 }
 
@@ -97,18 +104,33 @@ pub fn build(options: &BuildOptions) -> BuildReport {
         writer.abort();
         return report;
     }
-    let results: Vec<Result<Written, Diagnostic>> = outputs
+    let results: Vec<Result<(Written, Option<search::IndexedPage>), Diagnostic>> = outputs
         .par_iter()
-        .map(|output| renderer.render(output).and_then(|body| writer.write(&output.path, &body)))
+        .map(|output| {
+            let body = renderer.render(output)?;
+            let written = writer.write(&output.path, &body)?;
+            Ok((written, search::keep_for_index(output, body)))
+        })
         .collect();
+    let mut indexed_pages = Vec::new();
     for result in results {
         match result {
-            Ok(Written::Changed) => report.changed += 1,
-            Ok(Written::Unchanged) => report.unchanged += 1,
+            Ok((written, page)) => {
+                report.count(written);
+                indexed_pages.extend(page);
+            }
             Err(error) => report.diagnostics.push(error),
         }
     }
     clock.lap(&mut report, "render+write");
+
+    if search::ENABLED && report.succeeded() {
+        match search::build_index(&site, indexed_pages, &writer) {
+            Ok(written) => written.into_iter().for_each(|w| report.count(w)),
+            Err(error) => report.diagnostics.push(error),
+        }
+        clock.lap(&mut report, "index");
+    }
 
     if !report.succeeded() {
         writer.abort();
