@@ -1,6 +1,7 @@
 //! The build: the pipeline's stages in order, each timed. No logic lives here.
 //!
-//! config → load → model → plan → render + write (in parallel) → index (search) → commit.
+//! config → load → model → plan → render + write (in parallel; the search index takes the
+//! article pages as they come) → index (finished and written) → commit.
 
 use std::time::{Duration, Instant};
 
@@ -104,28 +105,26 @@ pub fn build(options: &BuildOptions) -> BuildReport {
         writer.abort();
         return report;
     }
-    let results: Vec<Result<(Written, Option<search::IndexedPage>), Diagnostic>> = outputs
+    let indexer = search::Indexer::start(&site);
+    let results: Vec<Result<Written, Diagnostic>> = outputs
         .par_iter()
         .map(|output| {
             let body = renderer.render(output)?;
             let written = writer.write(&output.path, &body)?;
-            Ok((written, search::keep_for_index(output, body)))
+            indexer.add(output, body);
+            Ok(written)
         })
         .collect();
-    let mut indexed_pages = Vec::new();
     for result in results {
         match result {
-            Ok((written, page)) => {
-                report.count(written);
-                indexed_pages.extend(page);
-            }
+            Ok(written) => report.count(written),
             Err(error) => report.diagnostics.push(error),
         }
     }
     clock.lap(&mut report, "render+write");
 
     if search::ENABLED && report.succeeded() {
-        match search::build_index(&site, indexed_pages, &writer) {
+        match indexer.finish(&writer) {
             Ok(written) => written.into_iter().for_each(|w| report.count(w)),
             Err(error) => report.diagnostics.push(error),
         }
