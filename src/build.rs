@@ -1,7 +1,8 @@
 //! The build: the pipeline's stages in order, each timed. No logic lives here.
 //!
 //! config → load → (fingerprint: stop if nothing changed) → templates → model → plan →
-//! render + write (in parallel) → commit.
+//! render + write (in parallel; the search index takes the article pages as they come) →
+//! index (finished and written) → commit.
 
 use std::time::{Duration, Instant};
 
@@ -12,7 +13,7 @@ use crate::diagnostics::Diagnostic;
 use crate::progress::Progress;
 use crate::render::{Renderer, Templates};
 use crate::write::{Writer, Written};
-use crate::{fingerprint, load, model, plan};
+use crate::{fingerprint, load, model, plan, search};
 
 /// What a build did.
 #[derive(Debug, Default)]
@@ -36,6 +37,13 @@ pub struct BuildReport {
 impl BuildReport {
     pub fn succeeded(&self) -> bool {
         !self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    fn count(&mut self, written: Written) {
+        match written {
+            Written::Changed => self.changed += 1,
+            Written::Unchanged => self.unchanged += 1,
+        }
     }
 }
 
@@ -130,24 +138,34 @@ pub fn build(options: &BuildOptions) -> BuildReport {
         return report;
     }
     let progress = Progress::new(options.progress, outputs.len());
+    let indexer = search::Indexer::start(&site);
     let results: Vec<Result<Written, Diagnostic>> = outputs
         .par_iter()
         .map(|output| {
-            let written = renderer.render(output).and_then(|body| writer.write(&output.path, &body));
+            let body = renderer.render(output)?;
+            let written = writer.write(&output.path, &body)?;
             progress.tick();
-            written
+            indexer.add(output, body);
+            Ok(written)
         })
         .collect();
     progress.finish();
     for result in results {
         match result {
-            Ok(Written::Changed) => report.changed += 1,
-            Ok(Written::Unchanged) => report.unchanged += 1,
+            Ok(written) => report.count(written),
             Err(error) => report.diagnostics.push(error),
         }
     }
     clock.lap(&mut report, "render+write");
     report.diagnostics = crate::diagnostics::collapse_repeats(std::mem::take(&mut report.diagnostics));
+
+    if search::ENABLED && report.succeeded() {
+        match indexer.finish(&writer) {
+            Ok(written) => written.into_iter().for_each(|w| report.count(w)),
+            Err(error) => report.diagnostics.push(error),
+        }
+        clock.lap(&mut report, "index");
+    }
 
     if !report.succeeded() {
         writer.abort();

@@ -1,7 +1,8 @@
 //! gazette: a static-site generator for news portals about regional investment.
 //!
 //! The build is a pipeline, and the modules are its stages:
-//! `config` → `load` → `model` → `plan` → `render` → `write`, run in order by `build`.
+//! `config` → `load` → `model` → `plan` → `render` → `write`, then `search` (the index of the
+//! rendered articles, with the cargo feature `search`), run in order by `build`.
 //! `check` runs the same stages without writing, plus `lint` (editorial warnings) after the
 //! model. `cmd` holds the command-line commands; `diagnostics` the errors and warnings they print.
 
@@ -21,6 +22,7 @@ pub mod model;
 pub mod plan;
 pub mod progress;
 pub mod render;
+pub mod search;
 pub mod slug;
 pub mod toml_input;
 pub mod urls;

@@ -33,6 +33,8 @@ pub enum Content {
     },
     EntityFeed(usize),
     Archive,
+    /// `/search/`, with the cargo feature `search`; its index is written by the `search` stage.
+    Search,
     SiteFeed,
     /// `sitemap.xml`: the sitemap, or the index of its parts on very large sites.
     Sitemap,
@@ -85,6 +87,9 @@ pub fn plan(site: &Site) -> Result<Vec<Output>, Vec<Diagnostic>> {
         }
     }
     push(urls::ARCHIVE_DIR.into(), Content::Archive);
+    if crate::search::ENABLED {
+        push(urls::SEARCH_DIR.into(), Content::Search);
+    }
 
     for (tag, entry) in site.tags.iter().enumerate() {
         outputs.push(Output {
@@ -140,6 +145,7 @@ fn source_of(site: &Site, content: &Content) -> String {
         Content::TagIndex => "the list of tags".into(),
         Content::EntityIndex => "the list of entities".into(),
         Content::Archive => "the archive".into(),
+        Content::Search => "the search page".into(),
         Content::SiteFeed => "the site's Atom feed".into(),
         Content::Sitemap | Content::SitemapPart(_) => "the sitemap".into(),
         Content::Robots => "robots.txt".into(),
@@ -151,6 +157,24 @@ fn check_collisions(site: &Site, outputs: &[Output]) -> Result<(), Vec<Diagnosti
     let mut first_writer: HashMap<&str, &Content> = HashMap::with_capacity(outputs.len());
     let mut errors = Vec::new();
     for output in outputs {
+        if crate::search::ENABLED && output.path.starts_with(crate::search::BUNDLE_DIR) {
+            let mut error = Diagnostic::error(
+                "E040",
+                format!(
+                    "{} would write {}, inside the search index's folder",
+                    source_of(site, &output.content),
+                    output.path
+                ),
+            )
+            .hint(format!(
+                "`{}` belongs to the search index: give the page another slug, or move the file",
+                crate::search::BUNDLE_DIR
+            ));
+            if let Content::Page(i) = &output.content {
+                error = error.in_file(&site.pages[*i].path);
+            }
+            errors.push(error);
+        }
         if let Some(previous) = first_writer.insert(&output.path, &output.content) {
             let (first, second) = (source_of(site, previous), source_of(site, &output.content));
             let mut error =

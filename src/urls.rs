@@ -29,6 +29,7 @@ pub fn entity_dir(slug: &str, page: usize) -> String {
 pub const TAGS_DIR: &str = "tags/";
 pub const ENTITIES_DIR: &str = "entities/";
 pub const ARCHIVE_DIR: &str = "archive/";
+pub const SEARCH_DIR: &str = "search/";
 pub const FEED_FILE: &str = "atom.xml";
 
 fn paginated(dir: &str, page: usize) -> String {

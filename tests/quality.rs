@@ -187,7 +187,10 @@ fn text_from_front_matter_is_escaped() {
         assert!(!feed.contains(raw), "atom.xml has unescaped {raw}");
     }
     let article = read(&site().join("articles/escaping/index.html"));
-    assert!(article.contains("<h1>AT&amp;T &lt;b&gt;signs&lt;/b&gt;"), "article title not escaped");
+    assert!(
+        article.contains(">AT&amp;T &lt;b&gt;signs&lt;/b&gt; &quot;deal&quot; &amp; &#39;more&#39;</h1>"),
+        "article title not escaped"
+    );
     assert!(article.contains("href=\"https://example.org/story?a=1&amp;b=2\""), "source URL not escaped");
     assert!(!article.contains("<b>10</b>"), "correction text not escaped");
 }

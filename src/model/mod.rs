@@ -7,6 +7,7 @@
 
 pub mod articles;
 pub mod entities;
+pub mod language;
 pub mod links;
 pub mod mentions;
 
@@ -36,6 +37,8 @@ pub struct Article {
     pub updated: Option<DateTime<FixedOffset>>,
     /// Plain text: the front matter's `summary`, else the first paragraph.
     pub summary: String,
+    /// The site's language, or the one its script shows (`zh`, `ja`, `ko`): see `language`.
+    pub language: String,
     pub tags: Vec<usize>,
     pub entities: Vec<usize>,
     /// Registered entities found in the text: (entity, times), including tagged ones.
@@ -115,6 +118,7 @@ struct ArticleDraft {
     source: Option<SourceFront>,
     extra: toml::Table,
     body: markdown::Rendered,
+    language: String,
     mentions: Vec<(usize, usize)>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -151,7 +155,7 @@ fn build_model(config: Config, loaded: Loaded, keep_sources: bool) -> (Option<Si
         .par_iter_mut()
         .zip(heads)
         .filter_map(|(slot, head)| {
-            let draft = draft_article(slot.as_ref()?, head?, &resolver, &finder);
+            let draft = draft_article(slot.as_ref()?, head?, &resolver, &finder, &config.language);
             if !keep_sources {
                 *slot = None;
             }
@@ -193,6 +197,7 @@ fn build_model(config: Config, loaded: Loaded, keep_sources: bool) -> (Option<Si
             date: head.date,
             updated: head.updated,
             summary: draft.summary.unwrap_or(draft.body.first_paragraph),
+            language: draft.language,
             tags,
             entities: entity_ids,
             mentions: draft.mentions,
@@ -223,11 +228,13 @@ fn draft_article(
     head: ArticleHead,
     resolver: &LinkResolver,
     finder: &MentionFinder,
+    site_language: &str,
 ) -> ArticleDraft {
     let front = &document.front;
     let (mut body, mut diagnostics) =
         resolver.render(&document.path, document.body(), document.body_line(), &document.text);
     let mentions = finder.find(&body.text);
+    let language = language::detect(&[&head.title, &body.text], site_language);
     body.text = String::new();
     let mut keep_named = |names: &[toml::Spanned<String>], field: &str, what: &str, hint: &str| -> Vec<String> {
         let mut kept = Vec::with_capacity(names.len());
@@ -256,6 +263,7 @@ fn draft_article(
         source: front.source.clone(),
         extra: front.extra.clone(),
         body,
+        language,
         mentions,
         diagnostics,
     }

@@ -93,6 +93,7 @@ impl<'a> Renderer<'a> {
                 )?
             }
             Content::Archive => self.render_archive(output)?,
+            Content::Search => self.render_search(output)?,
             Content::NotFound => self.render_template("404.html", output, vec![])?,
             Content::TagFeed(tag) => {
                 let entry = &site.tags[*tag];
@@ -303,6 +304,15 @@ impl<'a> Renderer<'a> {
         self.render_template("archive.html", output, vec![("years", Value::from(years))])
     }
 
+    /// `/search/`: where the primary search bundle is, and the languages merged into it.
+    fn render_search(&self, output: &Output) -> Result<String, Diagnostic> {
+        let bundles = crate::search::bundles(self.site);
+        let bundle_url = bundles.first().map_or_else(String::new, |b| self.urls.of(&b.dir));
+        let languages: Vec<Value> = bundles.iter().skip(1).map(|b| Value::from(b.language.as_str())).collect();
+        let search = map([("bundle_url", Value::from(bundle_url)), ("languages", Value::from(languages))]);
+        self.render_template("search.html", output, vec![("search", search)])
+    }
+
     fn feed(&self, title: String, page_dir: &str, articles: &[usize]) -> String {
         let spec = FeedSpec {
             title,
@@ -362,6 +372,7 @@ fn site_value(site: &Site, urls: &Urls) -> Value {
         ("tags_url", Value::from(urls.of(urls::TAGS_DIR))),
         ("entities_url", Value::from(urls.of(urls::ENTITIES_DIR))),
         ("archive_url", Value::from(urls.of(urls::ARCHIVE_DIR))),
+        ("search_url", if crate::search::ENABLED { Value::from(urls.of(urls::SEARCH_DIR)) } else { Value::none() }),
         ("stylesheets", Value::from(stylesheets)),
         ("logo_url", Value::from(logo)),
         ("pages", Value::from(pages)),

@@ -27,6 +27,7 @@ pub const TEMPLATES: &[ThemeFile] = theme_files![
     "entity.html",
     "archive.html",
     "page.html",
+    "search.html",
     "404.html",
     "partials/card.html",
     "partials/pagination.html",

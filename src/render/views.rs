@@ -121,6 +121,7 @@ struct DealView<'a> {
 #[derive(Serialize)]
 struct ArticleExtras<'a> {
     content: &'a str,
+    language: &'a str,
     word_count: usize,
     reading_minutes: usize,
     source: Option<&'a SourceFront>,
@@ -134,6 +135,7 @@ struct ArticleExtras<'a> {
 pub fn article(article: &Article, card: &Value, previous: Option<&Value>, next: Option<&Value>) -> Value {
     let extras = value(&ArticleExtras {
         content: &article.html,
+        language: &article.language,
         word_count: article.word_count,
         reading_minutes: article.word_count.div_ceil(230).max(1),
         source: article.source.as_ref(),
