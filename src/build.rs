@@ -138,14 +138,16 @@ pub fn build(options: &BuildOptions) -> BuildReport {
         return report;
     }
     let progress = Progress::new(options.progress, outputs.len());
-    let indexer = search::Indexer::start(&site);
+    let indexer = site.config.search.then(|| search::Indexer::start(&site));
     let results: Vec<Result<Written, Diagnostic>> = outputs
         .par_iter()
         .map(|output| {
             let body = renderer.render(output)?;
             let written = writer.write(&output.path, &body)?;
             progress.tick();
-            indexer.add(output, body);
+            if let Some(indexer) = &indexer {
+                indexer.add(output, body);
+            }
             Ok(written)
         })
         .collect();
@@ -159,7 +161,7 @@ pub fn build(options: &BuildOptions) -> BuildReport {
     clock.lap(&mut report, "render+write");
     report.diagnostics = crate::diagnostics::collapse_repeats(std::mem::take(&mut report.diagnostics));
 
-    if search::ENABLED && report.succeeded() {
+    if let Some(indexer) = indexer.filter(|_| report.succeeded()) {
         match indexer.finish(&writer) {
             Ok(written) => written.into_iter().for_each(|w| report.count(w)),
             Err(error) => report.diagnostics.push(error),

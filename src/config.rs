@@ -50,6 +50,8 @@ pub struct BuildOptions {
     /// Show a progress bar on stderr while pages are written (the command line sets it when
     /// stderr is a terminal).
     pub progress: bool,
+    /// Leave the search page and index out of this build (`--no-search`).
+    pub no_search: bool,
 }
 
 /// The resolved site settings.
@@ -68,6 +70,9 @@ pub struct Config {
     pub feed_limit: usize,
     pub drafts: bool,
     pub future: bool,
+    /// Whether this build has `/search/` and its index: the `search` feature, unless
+    /// `--no-search`.
+    pub search: bool,
     pub now: DateTime<FixedOffset>,
 }
 
@@ -120,6 +125,7 @@ pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
         feed_limit: raw.feed_limit.into_inner(),
         drafts: options.drafts,
         future: options.future,
+        search: crate::search::ENABLED && !options.no_search,
         now: options.clock.unwrap_or_else(|| chrono::Local::now().fixed_offset()),
     })
 }

@@ -87,7 +87,7 @@ pub fn plan(site: &Site) -> Result<Vec<Output>, Vec<Diagnostic>> {
         }
     }
     push(urls::ARCHIVE_DIR.into(), Content::Archive);
-    if crate::search::ENABLED {
+    if site.config.search {
         push(urls::SEARCH_DIR.into(), Content::Search);
     }
 

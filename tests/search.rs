@@ -156,6 +156,18 @@ mod with_search {
     }
 
     #[test]
+    fn no_search_leaves_out_the_page_the_index_and_the_link() {
+        let site = fixture("search");
+        let options = BuildOptions { root: site.path().to_path_buf(), no_search: true, ..BuildOptions::default() };
+        let report = build(&options);
+        assert!(report.succeeded(), "{:#?}", report.diagnostics);
+        let public = site.path().join("public");
+        assert!(!public.join("search").exists() && !public.join("pagefind").exists());
+        assert!(!read(&public, "index.html").contains("/search/"));
+        assert!(!report.timings.iter().any(|(stage, _)| *stage == "index"), "{:?}", report.timings);
+    }
+
+    #[test]
     fn a_rebuild_keeps_the_bundle_files() {
         let site = fixture("search");
         built(site.path(), None);

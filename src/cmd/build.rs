@@ -18,6 +18,9 @@ pub struct BuildArgs {
     /// Build for another address, e.g. https://example.org/sub/
     #[arg(long)]
     pub base_url: Option<String>,
+    /// Leave out the search page and index (they take most of a large site's build time)
+    #[arg(long)]
+    pub no_search: bool,
     /// Print the time each pipeline stage took
     #[arg(long)]
     pub timings: bool,
@@ -29,6 +32,7 @@ pub fn run(args: BuildArgs) -> i32 {
         output: args.output,
         base_url: args.base_url,
         progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        no_search: args.no_search,
         ..args.site.options()
     };
     let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));

@@ -372,7 +372,7 @@ fn site_value(site: &Site, urls: &Urls) -> Value {
         ("tags_url", Value::from(urls.of(urls::TAGS_DIR))),
         ("entities_url", Value::from(urls.of(urls::ENTITIES_DIR))),
         ("archive_url", Value::from(urls.of(urls::ARCHIVE_DIR))),
-        ("search_url", if crate::search::ENABLED { Value::from(urls.of(urls::SEARCH_DIR)) } else { Value::none() }),
+        ("search_url", if site.config.search { Value::from(urls.of(urls::SEARCH_DIR)) } else { Value::none() }),
         ("stylesheets", Value::from(stylesheets)),
         ("logo_url", Value::from(logo)),
         ("pages", Value::from(pages)),
