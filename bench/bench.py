@@ -99,7 +99,7 @@ def summarize(samples):
 
 def bench_gazette(binary, site, runs):
     public = site / "public"
-    build = [binary, "build", "--root", str(site), "--clock", CLOCK]
+    build = [binary, "build", "--root", str(site), "--clock", CLOCK, "--no-search"]
     results = {}
     cold = []
     for _ in range(runs):
@@ -125,6 +125,18 @@ def bench_gazette(binary, site, runs):
     return results
 
 
+def bench_search(binary, site):
+    """One cold build with the search index: (wall, RSS, index stage seconds, index MiB)."""
+    public = site / "public"
+    shutil.rmtree(public, ignore_errors=True)
+    wall, rss, stderr = run_timed([binary, "build", "--root", str(site), "--clock", CLOCK, "--timings"])
+    index = next((float(line.split(":")[1].split("ms")[0]) / 1000 for line in stderr.splitlines()
+                  if line.strip().startswith("index:")), float("nan"))
+    _, mib = tree_stats(public / "pagefind")
+    shutil.rmtree(public, ignore_errors=True)
+    return wall, rss / 1024, index, mib
+
+
 def bench_hugo(binary, site, runs):
     samples = []
     for _ in range(runs):
@@ -146,6 +158,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--work", default="/dev/shm/gazette-bench" if Path("/dev/shm").is_dir() else None)
     parser.add_argument("--no-hugo", action="store_true")
+    parser.add_argument("--search-sizes", default="1000,10000", help="sizes to also build once with search")
     args = parser.parse_args()
     work = Path(args.work or (Path.home() / ".cache" / "gazette-bench"))
     work.mkdir(parents=True, exist_ok=True)
@@ -166,13 +179,17 @@ def main():
             generate(size, "hugo", h_site)
             print("hugo %d articles..." % size, file=sys.stderr)
             h = bench_hugo(hugo, h_site, args.runs)
-        rows.append((size, g, h))
+        s = None
+        if str(size) in args.search_sizes.split(","):
+            print("gazette %d articles with search..." % size, file=sys.stderr)
+            s = bench_search(gazette, g_site)
+        rows.append((size, g, h, s))
 
     storage = subprocess.run(["df", "--output=fstype", str(work)], capture_output=True, text=True).stdout.split()[-1]
     print("\nOutput on %s (%s), %d runs each, %d cores; times are wall medians (min–max).\n" % (work, storage, args.runs, os.cpu_count()))
     print("| articles | gazette cold | ms/article | peak RSS | files | MiB | warm (no change) | rewritten | 1 article edited | written | hugo cold | hugo RSS | hugo files | hugo/gazette |")
     print("|---:|---|---:|---:|---:|---:|---|---:|---|---:|---|---:|---:|---:|")
-    for size, g, h in rows:
+    for size, g, h, _ in rows:
         hugo_cells = ["–"] * 4
         if h:
             hugo_cells = [fmt(h["cold"]), "%.0f MiB" % h["cold"]["rss"], str(h["files"]), "%.1f×" % (h["cold"]["median"] / g["cold"]["median"])]
@@ -180,7 +197,20 @@ def main():
             "{:,}".format(size), fmt(g["cold"]), "%.3f" % (1000 * g["cold"]["median"] / size), "%.0f MiB" % g["cold"]["rss"],
             str(g["files"]), "%.0f" % g["mib"], fmt(g["warm"]), str(g["warm_rewritten"]), fmt(g["edit"]), g["edit_written"],
         ] + hugo_cells))
+    print_search(rows)
+
+
+def print_search(rows):
+    searched = [(size, s) for size, _, _, s in rows if s]
+    if not searched:
+        return
+    print("\nWith the search index (one cold build each):\n")
+    print("| articles | build with search | of which index | peak RSS | index size |")
+    print("|---:|---:|---:|---:|---:|")
+    for size, (wall, rss, index, mib) in searched:
+        print("| {:,} | {:.1f} s | {:.1f} s | {:.0f} MiB | {:.0f} MiB |".format(size, wall, index, rss, mib))
 
 
 if __name__ == "__main__":
     main()
+
