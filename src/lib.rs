@@ -20,6 +20,7 @@ pub mod markdown;
 pub mod model;
 pub mod plan;
 pub mod render;
+pub mod serve;
 pub mod slug;
 pub mod toml_input;
 pub mod urls;

@@ -116,6 +116,25 @@ pub fn load(config: &Config) -> (Loaded, Vec<Diagnostic>) {
     (loaded, diagnostics)
 }
 
+/// Whether `load` leaves this file (relative to the site root) out: editors' swap, backup and
+/// lock files beside the sources, anything in `content/` that is not an article, profile or
+/// page. `serve` ignores their changes. Files outside the watched folders are not judged here.
+pub fn skips(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    if path.starts_with(CONTENT_DIR) {
+        !is_markdown_name(&name)
+    } else if path.starts_with(TEMPLATES_DIR) {
+        is_ignored_template(path)
+    } else {
+        false
+    }
+}
+
+/// `*.md`, but hidden files and editors' lock files (`#name.md#`).
+fn is_markdown_name(name: &str) -> bool {
+    name.ends_with(".md") && !name.starts_with('.') && !name.starts_with('#')
+}
+
 fn is_ignored_template(path: &Path) -> bool {
     let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     name.eq_ignore_ascii_case("README.md") || name.starts_with('.') || name.ends_with('~')
@@ -150,10 +169,7 @@ fn files_below(root: &Path, dir: &str, max_depth: usize, diagnostics: &mut Vec<D
 fn markdown_files(root: &Path, dir: &str, max_depth: usize, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     files_below(root, dir, max_depth, diagnostics)
         .into_iter()
-        .filter(|path| {
-            let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-            name.ends_with(".md") && !name.starts_with('.') && !name.starts_with('#')
-        })
+        .filter(|path| is_markdown_name(&path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()))
         .collect()
 }
 

@@ -24,7 +24,7 @@ use crate::markdown;
 use crate::slug::slugify;
 use articles::{ArticleHead, Correction, Deal, check_head, check_slug, is_published};
 pub use entities::{Entity, EntityRegistry};
-use links::LinkResolver;
+pub use links::LinkResolver;
 use mentions::MentionFinder;
 
 #[derive(Debug)]
@@ -99,6 +99,16 @@ pub fn build(config: Config, loaded: Loaded) -> (Option<Site>, Vec<Diagnostic>) 
 
 /// `build`, also handing back the documents it read.
 pub fn build_keeping_sources(config: Config, loaded: Loaded) -> (Option<Site>, Sources, Vec<Diagnostic>) {
+    let (site, sources, _, diagnostics) = build_keeping_resolver(config, loaded);
+    (site, sources, diagnostics)
+}
+
+/// `build_keeping_sources`, also handing back the link resolver the articles were rendered
+/// with: `serve` re-renders one changed article with it, exactly as a full build would.
+pub fn build_keeping_resolver(
+    config: Config,
+    loaded: Loaded,
+) -> (Option<Site>, Sources, LinkResolver, Vec<Diagnostic>) {
     let Loaded { articles: article_docs, entities: entity_docs, pages: page_docs, static_files, .. } = loaded;
     let (mut registry, mut diagnostics) = EntityRegistry::from_profiles(&entity_docs);
 
@@ -233,10 +243,10 @@ pub fn build_keeping_sources(config: Config, loaded: Loaded) -> (Option<Site>, S
 
     let sources = Sources { articles: article_docs, entities: entity_docs, pages: page_docs };
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return (None, sources, diagnostics);
+        return (None, sources, resolver, diagnostics);
     }
     let site = index(config, articles, tag_index, registry, pages, static_files);
-    (Some(site), sources, diagnostics)
+    (Some(site), sources, resolver, diagnostics)
 }
 
 /// Two articles with one slug would write one page: point at each later one's slug.
