@@ -147,7 +147,22 @@ fn files_below(root: &Path, dir: &str, max_depth: usize, diagnostics: &mut Vec<D
         return Vec::new();
     }
     let mut files = Vec::new();
-    for entry in WalkDir::new(&base).max_depth(max_depth).sort_by_file_name().follow_links(true) {
+    let canonical_root = std::fs::canonicalize(root).ok();
+    let mut leaving = Vec::new();
+    // A symbolic link may point anywhere inside the site, never out of it: a site folder
+    // from elsewhere must not publish /etc or a home folder.
+    let walk = WalkDir::new(&base).max_depth(max_depth).sort_by_file_name().follow_links(true);
+    let walk = walk.into_iter().filter_entry(|entry| {
+        let outside = entry.path_is_symlink()
+            && canonical_root
+                .as_ref()
+                .is_some_and(|root| std::fs::canonicalize(entry.path()).is_ok_and(|target| !target.starts_with(root)));
+        if outside {
+            leaving.push(entry.path().to_path_buf());
+        }
+        !outside
+    });
+    for entry in walk {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 if let Ok(relative) = entry.path().strip_prefix(root) {
@@ -161,6 +176,13 @@ fn files_below(root: &Path, dir: &str, max_depth: usize, diagnostics: &mut Vec<D
                     .hint("check the file's permissions, or remove a broken symbolic link"),
             ),
         }
+    }
+    for link in leaving {
+        diagnostics.push(
+            Diagnostic::warning("W109", "this symbolic link leads out of the site folder: it is not followed")
+                .in_file(link.strip_prefix(root).unwrap_or(&link))
+                .hint("copy what it points to into the site folder, or point the link inside it"),
+        );
     }
     files
 }
