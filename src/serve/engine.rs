@@ -104,6 +104,8 @@ pub struct State {
     /// The earliest date of an article left out only for being in the future: once the clock
     /// passes it, the set of published articles changes and only a full rebuild sees it.
     pub next_scheduled: Option<DateTime<FixedOffset>>,
+    /// The plan the served site was rendered from (empty while a rebuild holds it).
+    pub outputs: Vec<Output>,
 }
 
 pub struct Engine {
@@ -255,6 +257,7 @@ impl Engine {
             article_hashes,
             spellings,
             next_scheduled,
+            outputs: Vec::new(),
         };
         self.publish(state, templates, outputs, rebuild, clock)
     }
@@ -283,6 +286,7 @@ impl Engine {
         clock.lap(rebuild, "fingerprint");
 
         let renderer = Renderer::with_cards(site, templates, &outputs, std::mem::take(&mut state.cards));
+        clock.lap(rebuild, "prepare");
         let results: Vec<Result<Body, Diagnostic>> = dirty.par_iter().map(|&i| renderer.render(&outputs[i])).collect();
         state.cards = renderer.into_cards();
         let mut bodies = Vec::with_capacity(dirty.len());
@@ -296,12 +300,15 @@ impl Engine {
         rebuild.diagnostics = crate::diagnostics::collapse_repeats(std::mem::take(&mut rebuild.diagnostics));
         clock.lap(rebuild, "render");
         if !rebuild.succeeded() {
+            // The model is good and the served fingerprints still describe the served bytes.
+            self.state = Some(state);
             return Err(());
         }
         rebuild.rendered = dirty.len();
         rebuild.outputs = outputs.len();
         self.swap_in(&outputs, &dirty, &fingerprints, bodies, rebuild)?;
         clock.lap(rebuild, "publish");
+        state.outputs = outputs;
         self.state = Some(state);
         Ok(())
     }

@@ -118,8 +118,15 @@ pub fn one_article(mut state: State, options: &BuildOptions, path: &Path) -> Pat
     timings.push(("markdown", lap.elapsed()));
     let lap = Instant::now();
 
+    let tag_pages = |site: &Site| -> Vec<(String, usize)> {
+        let per_page = site.config.paginate_by;
+        site.tags.iter().map(|t| (t.slug.clone(), plan::page_count(t.articles.len(), per_page))).collect()
+    };
+    let tag_pages_before = tag_pages(&state.site);
     let renamed = retag(&mut state, p, &old_tags, &new_tags);
     let q = move_article(&mut state, p, article);
+    // The plan lists articles in order and tags with their page counts; nothing else moved.
+    let same_plan = p == q && tag_pages(&state.site) == tag_pages_before && !state.outputs.is_empty();
     timings.push(("index", lap.elapsed()));
     let lap = Instant::now();
 
@@ -136,9 +143,12 @@ pub fn one_article(mut state: State, options: &BuildOptions, path: &Path) -> Pat
     }
     timings.push(("cards", lap.elapsed()));
     let lap = Instant::now();
-    let outputs = match plan::plan(&state.site) {
-        Ok(outputs) => outputs,
-        Err(errors) => return Patched::Broken(state, errors),
+    let outputs = match same_plan {
+        true => std::mem::take(&mut state.outputs),
+        false => match plan::plan(&state.site) {
+            Ok(outputs) => outputs,
+            Err(errors) => return Patched::Broken(state, errors),
+        },
     };
     timings.push(("plan", lap.elapsed()));
     Patched::Applied { state, templates, outputs, warnings, timings }
