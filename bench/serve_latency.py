@@ -7,6 +7,7 @@ for each kind of edit and reads the `timings:` line the server prints after each
   title   the title changed
   tag     one tag replaced by another and back
   date    the date moved (the article changes place in every list)
+  entities  (only with --kinds) an entity added: a full rebuild
 For each kind it prints the median and range of
   since_event_ms  from the file event (inotify, before the debounce delay) to the last
                   output swapped into the served site
@@ -83,7 +84,9 @@ def edits(text, kind, n):
     if kind == "tag":
         return re.sub(r"^tags = \[", 'tags = ["bench tag %d", ' % (n % 2), text, count=1, flags=re.M)
     if kind == "date":
-        return re.sub(r"^date = \d{4}", "date = %d" % (2012 + n % 2 * 3), text, count=1, flags=re.M)
+        return re.sub(r"^date = \d{4}", "date = %d" % (2017 + n % 2 * 6), text, count=1, flags=re.M)
+    if kind == "entities":
+        return re.sub(r"^entities = \[", 'entities = ["Bench Entity %d", ' % (n % 2), text, count=1, flags=re.M)
     raise ValueError(kind)
 
 

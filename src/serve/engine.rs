@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -139,6 +139,11 @@ impl Engine {
 
     pub fn options(&self) -> &BuildOptions {
         &self.options
+    }
+
+    /// Drops the model, so that the next change rebuilds everything (after an internal error).
+    pub fn forget(&mut self) {
+        self.state = None;
     }
 
     /// Builds everything again (keeping the bytes of outputs whose inputs did not change).
@@ -278,7 +283,7 @@ impl Engine {
         let hashes = ArticleHashes { cards: &state.card_hashes, articles: &state.article_hashes };
         let fingerprints = inputs::fingerprints(site, &outputs, global, &hashes);
         let dirty: Vec<usize> = {
-            let served = self.served.read().map_err(|_| ())?;
+            let served = self.served.read().unwrap_or_else(PoisonError::into_inner);
             (0..outputs.len())
                 .filter(|&i| served.files.get(&outputs[i].path).is_none_or(|(old, _)| *old != fingerprints[i]))
                 .collect()
@@ -306,7 +311,7 @@ impl Engine {
         }
         rebuild.rendered = dirty.len();
         rebuild.outputs = outputs.len();
-        self.swap_in(&outputs, &dirty, &fingerprints, bodies, rebuild)?;
+        self.swap_in(&outputs, &dirty, &fingerprints, bodies, rebuild);
         clock.lap(rebuild, "publish");
         state.outputs = outputs;
         self.state = Some(state);
@@ -320,8 +325,8 @@ impl Engine {
         fingerprints: &[u64],
         bodies: Vec<Served>,
         rebuild: &mut Rebuild,
-    ) -> Result<(), ()> {
-        let mut served = self.served.write().map_err(|_| ())?;
+    ) {
+        let mut served = self.served.write().unwrap_or_else(PoisonError::into_inner);
         let mut added = false;
         for (&i, body) in dirty.iter().zip(bodies) {
             let path = &outputs[i].path;
@@ -351,6 +356,5 @@ impl Engine {
         if !rebuild.changed.is_empty() {
             served.generation += 1;
         }
-        Ok(())
     }
 }

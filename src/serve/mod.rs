@@ -94,7 +94,20 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
             Message::ServerStopped(error) => return Err(error),
         };
         let started = Instant::now();
-        let rebuild = if batch.rescan { engine.rebuild_all() } else { engine.apply(&batch.paths) };
+        // A bug must not take the preview down: the last good site stays served, and the
+        // next change rebuilds everything.
+        let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match batch.rescan {
+            true => engine.rebuild_all(),
+            false => engine.apply(&batch.paths),
+        }));
+        let rebuild = match attempt {
+            Ok(rebuild) => rebuild,
+            Err(_) => {
+                engine.forget();
+                eprintln!("error: the rebuild failed inside gazette (a bug); still serving the last good build");
+                continue;
+            }
+        };
         watcher.watch_new_folders();
         if rebuild.kind == RebuildKind::Nothing {
             continue;

@@ -48,7 +48,7 @@ pub enum Patched {
 /// Re-reads the article at `path` (relative to the root) and patches it into `state`.
 pub fn one_article(mut state: State, options: &BuildOptions, path: &Path) -> Patched {
     let started = Instant::now();
-    let Some(old_source) = state.sources.articles.iter().position(|d| d.path == path) else {
+    let Some(old_source) = state.sources.articles.iter().position(|d| d.path.as_os_str() == path.as_os_str()) else {
         return Patched::NotApplicable(state);
     };
     let document: Document<ArticleFront> =
@@ -65,7 +65,7 @@ pub fn one_article(mut state: State, options: &BuildOptions, path: &Path) -> Pat
     if state.next_scheduled.is_some_and(|date| date <= config.now) {
         return Patched::NotApplicable(state);
     }
-    let old = state.site.articles.iter().position(|a| a.path == path);
+    let old = state.site.articles.iter().position(|a| a.path.as_os_str() == path.as_os_str());
     let published = is_published(&document.front, head.date, &config);
     let old_document = &state.sources.articles[old_source];
     let p = match (old, published) {

@@ -86,7 +86,7 @@ async fn respond(State(app): State<Arc<App>>, method: Method, headers: HeaderMap
 
 fn output(app: &App, path: &str) -> Response {
     let (body, generation, is_folder) = {
-        let Ok(served) = app.served.read() else { return text(StatusCode::SERVICE_UNAVAILABLE, "rebuilding") };
+        let served = app.served.read().unwrap_or_else(std::sync::PoisonError::into_inner);
         let body = served.files.get(path).map(|(_, body)| body.clone());
         let is_folder = body.is_none() && served.files.contains_key(&format!("{path}/index.html"));
         (body, served.generation, is_folder)
@@ -105,9 +105,9 @@ fn output(app: &App, path: &str) -> Response {
 
 /// The site's 404 page with status 404, or a plain one when the site has none (yet).
 fn not_found(app: &App) -> Response {
-    let (body, generation) = match app.served.read() {
-        Ok(served) => (served.files.get("404.html").map(|(_, body)| body.clone()), served.generation),
-        Err(_) => (None, 0),
+    let (body, generation) = {
+        let served = app.served.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        (served.files.get("404.html").map(|(_, body)| body.clone()), served.generation)
     };
     let bytes = match body {
         Some(Served::Bytes(bytes)) => bytes,
@@ -156,9 +156,9 @@ fn redirect(location: &str) -> Response {
 /// The reload stream: the current state first, then every event as it happens.
 fn events(app: &App) -> Sse<impl Stream<Item = Result<Event, std::convert::Infallible>> + use<>> {
     let receiver = app.events.subscribe();
-    let first = match app.served.read() {
-        Ok(served) => live::state_data(served.generation, &served.errors),
-        Err(_) => live::state_data(0, &[]),
+    let first = {
+        let served = app.served.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        live::state_data(served.generation, &served.errors)
     };
     let first = stream::once(async move { Ok(Event::default().event("state").data(first)) });
     let rest = stream::unfold(receiver, |mut receiver| async move {
