@@ -23,6 +23,7 @@ pub mod plan;
 pub mod progress;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod slug;
 pub mod toml_input;
 pub mod urls;

@@ -15,6 +15,8 @@ struct Cli {
 enum Command {
     /// Build the site into the output folder (default: public/)
     Build(cmd::build::BuildArgs),
+    /// Build into memory, serve on 127.0.0.1, rebuild and reload pages on every save
+    Serve(cmd::serve::ServeArgs),
     /// Report every error and warning of the site; writes nothing
     Check(cmd::check::CheckArgs),
     /// Start a new article with its front matter filled in
@@ -27,6 +29,7 @@ fn main() {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Build(args) => cmd::build::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
         Command::Check(args) => cmd::check::run(args),
         Command::New(args) => cmd::new::run(args),
         Command::Init(args) => cmd::init::run(args),

@@ -116,6 +116,25 @@ pub fn load(config: &Config) -> (Loaded, Vec<Diagnostic>) {
     (loaded, diagnostics)
 }
 
+/// Whether `load` leaves this file (relative to the site root) out: editors' swap, backup and
+/// lock files beside the sources, anything in `content/` that is not an article, profile or
+/// page. `serve` ignores their changes. Files outside the watched folders are not judged here.
+pub fn skips(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    if path.starts_with(CONTENT_DIR) {
+        !is_markdown_name(&name)
+    } else if path.starts_with(TEMPLATES_DIR) {
+        is_ignored_template(path)
+    } else {
+        false
+    }
+}
+
+/// `*.md`, but hidden files and editors' lock files (`#name.md#`).
+fn is_markdown_name(name: &str) -> bool {
+    name.ends_with(".md") && !name.starts_with('.') && !name.starts_with('#')
+}
+
 fn is_ignored_template(path: &Path) -> bool {
     let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     name.eq_ignore_ascii_case("README.md") || name.starts_with('.') || name.ends_with('~')
@@ -128,7 +147,22 @@ fn files_below(root: &Path, dir: &str, max_depth: usize, diagnostics: &mut Vec<D
         return Vec::new();
     }
     let mut files = Vec::new();
-    for entry in WalkDir::new(&base).max_depth(max_depth).sort_by_file_name().follow_links(true) {
+    let canonical_root = std::fs::canonicalize(root).ok();
+    let mut leaving = Vec::new();
+    // A symbolic link may point anywhere inside the site, never out of it: a site folder
+    // from elsewhere must not publish /etc or a home folder.
+    let walk = WalkDir::new(&base).max_depth(max_depth).sort_by_file_name().follow_links(true);
+    let walk = walk.into_iter().filter_entry(|entry| {
+        let outside = entry.path_is_symlink()
+            && canonical_root
+                .as_ref()
+                .is_some_and(|root| std::fs::canonicalize(entry.path()).is_ok_and(|target| !target.starts_with(root)));
+        if outside {
+            leaving.push(entry.path().to_path_buf());
+        }
+        !outside
+    });
+    for entry in walk {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 if let Ok(relative) = entry.path().strip_prefix(root) {
@@ -143,6 +177,13 @@ fn files_below(root: &Path, dir: &str, max_depth: usize, diagnostics: &mut Vec<D
             ),
         }
     }
+    for link in leaving {
+        diagnostics.push(
+            Diagnostic::warning("W109", "this symbolic link leads out of the site folder: it is not followed")
+                .in_file(link.strip_prefix(root).unwrap_or(&link))
+                .hint("copy what it points to into the site folder, or point the link inside it"),
+        );
+    }
     files
 }
 
@@ -150,10 +191,7 @@ fn files_below(root: &Path, dir: &str, max_depth: usize, diagnostics: &mut Vec<D
 fn markdown_files(root: &Path, dir: &str, max_depth: usize, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     files_below(root, dir, max_depth, diagnostics)
         .into_iter()
-        .filter(|path| {
-            let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-            name.ends_with(".md") && !name.starts_with('.') && !name.starts_with('#')
-        })
+        .filter(|path| is_markdown_name(&path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()))
         .collect()
 }
 

@@ -25,7 +25,7 @@ use crate::markdown;
 use crate::slug::slugify;
 use articles::{ArticleHead, Correction, Deal, check_head, check_slug, is_published};
 pub use entities::{Entity, EntityRegistry};
-use links::LinkResolver;
+pub use links::LinkResolver;
 use mentions::MentionFinder;
 
 #[derive(Debug)]
@@ -96,12 +96,22 @@ pub struct Sources {
 
 /// Builds the model; `None` when there were errors (all of them are in the diagnostics).
 pub fn build(config: Config, loaded: Loaded) -> (Option<Site>, Vec<Diagnostic>) {
-    let (site, _, diagnostics) = build_model(config, loaded, false);
+    let (site, _, _, diagnostics) = build_model(config, loaded, false);
     (site, diagnostics)
 }
 
 /// `build`, also handing back the documents it read.
 pub fn build_keeping_sources(config: Config, loaded: Loaded) -> (Option<Site>, Sources, Vec<Diagnostic>) {
+    let (site, sources, _, diagnostics) = build_model(config, loaded, true);
+    (site, sources, diagnostics)
+}
+
+/// `build_keeping_sources`, also handing back the link resolver the articles were rendered
+/// with: `serve` re-renders one changed article with it, exactly as a full build would.
+pub fn build_keeping_resolver(
+    config: Config,
+    loaded: Loaded,
+) -> (Option<Site>, Sources, LinkResolver, Vec<Diagnostic>) {
     build_model(config, loaded, true)
 }
 
@@ -126,7 +136,11 @@ struct ArticleDraft {
 /// The model stage. Articles flow through it one by one in parallel: checked, rendered, their
 /// mentions found, and (unless `keep_sources`) their file text dropped at once, so that a
 /// large site never holds all sources and all rendered bodies at the same time.
-fn build_model(config: Config, loaded: Loaded, keep_sources: bool) -> (Option<Site>, Sources, Vec<Diagnostic>) {
+fn build_model(
+    config: Config,
+    loaded: Loaded,
+    keep_sources: bool,
+) -> (Option<Site>, Sources, LinkResolver, Vec<Diagnostic>) {
     let Loaded { articles: article_docs, entities: entity_docs, pages: page_docs, static_files, .. } = loaded;
     let (mut registry, mut diagnostics) = EntityRegistry::from_profiles(&entity_docs);
 
@@ -214,10 +228,10 @@ fn build_model(config: Config, loaded: Loaded, keep_sources: bool) -> (Option<Si
 
     let sources = Sources { articles: slots.into_iter().flatten().collect(), entities: entity_docs, pages: page_docs };
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return (None, sources, diagnostics);
+        return (None, sources, resolver, diagnostics);
     }
     let site = index(config, articles, tag_index, registry, pages, static_files);
-    (Some(site), sources, diagnostics)
+    (Some(site), sources, resolver, diagnostics)
 }
 
 /// Renders one published article and takes from its front matter what the model keeps.

@@ -46,11 +46,23 @@ pub struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, templates: Templates, outputs: &[Output]) -> Result<Self, Vec<Diagnostic>> {
         let urls = Urls::new(&site.config.base_url);
+        let cards = render_cards(&templates, &site_value(site, &urls), views::cards(site, &urls))?;
+        Ok(Self::with_cards(site, templates, outputs, cards))
+    }
+
+    /// A renderer with the article cards already made (`render_cards`), one per article in
+    /// index order: `serve` keeps the cards of the articles that did not change.
+    pub fn with_cards(site: &'a Site, templates: Templates, outputs: &[Output], cards: Vec<Value>) -> Self {
+        let urls = Urls::new(&site.config.base_url);
         let site_value = site_value(site, &urls);
-        let cards = render_cards(&templates, &site_value, views::cards(site, &urls))?;
         let sitemap = sitemap_entries(site, &urls, outputs);
         let feed_entries = (0..site.articles.len()).map(|_| OnceLock::new()).collect();
-        Ok(Renderer { site, templates, urls, site_value, cards, feed_entries, sitemap })
+        Renderer { site, templates, urls, site_value, cards, feed_entries, sitemap }
+    }
+
+    /// The cards, handed back for the next `with_cards`.
+    pub fn into_cards(self) -> Vec<Value> {
+        self.cards
     }
 
     pub fn render(&self, output: &Output) -> Result<Body, Diagnostic> {
@@ -328,7 +340,11 @@ impl<'a> Renderer<'a> {
 
 /// Renders each article's card through `partials/card.html` once, in parallel, and keeps the
 /// HTML in the card as `html`, so that list pages only copy it.
-fn render_cards(templates: &Templates, site_value: &Value, cards: Vec<Value>) -> Result<Vec<Value>, Vec<Diagnostic>> {
+pub fn render_cards(
+    templates: &Templates,
+    site_value: &Value,
+    cards: Vec<Value>,
+) -> Result<Vec<Value>, Vec<Diagnostic>> {
     use rayon::prelude::*;
     const CARD: &str = "partials/card.html";
     cards
@@ -347,7 +363,8 @@ fn render_cards(templates: &Templates, site_value: &Value, cards: Vec<Value>) ->
         .collect()
 }
 
-fn site_value(site: &Site, urls: &Urls) -> Value {
+/// The `site` variable of every template.
+pub fn site_value(site: &Site, urls: &Urls) -> Value {
     let config = &site.config;
     let mut stylesheets = vec![urls.of("theme.css")];
     if site.static_files.iter().any(|f| f.as_os_str() == "style.css") {

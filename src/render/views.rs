@@ -76,13 +76,19 @@ fn link(name: &str, url: String) -> Value {
 
 /// The card of every article, by article index.
 pub fn cards(site: &Site, urls: &Urls) -> Vec<Value> {
+    cards_of(site, urls, &(0..site.articles.len()).collect::<Vec<_>>())
+}
+
+/// The cards of the articles at `indices`, in that order: `serve` remakes only those that changed.
+pub fn cards_of(site: &Site, urls: &Urls, indices: &[usize]) -> Vec<Value> {
     use rayon::prelude::*;
     let tag_links: Vec<Value> = site.tags.iter().map(|t| link(&t.name, urls.of(&urls::tag_dir(&t.slug, 1)))).collect();
     let entity_links: Vec<Value> =
         site.entities.iter().map(|e| link(&e.name, urls.of(&urls::entity_dir(&e.slug, 1)))).collect();
-    site.articles
+    indices
         .par_iter()
-        .map(|article| {
+        .map(|&index| {
+            let article = &site.articles[index];
             map([
                 ("title", Value::from(article.title.as_str())),
                 ("url", Value::from(urls.of(&urls::article_dir(&article.slug)))),

@@ -1,0 +1,295 @@
+//! What each output reads, as a 64-bit fingerprint: the incremental rebuild's one rule.
+//!
+//! An output is re-rendered when, and only when, the fingerprint of everything its render
+//! reads has changed: for a list page the cards it shows and its paginator, for an article
+//! page the article and its neighbours' cards, for a feed its entries; the templates, the
+//! settings and the `site` template variable go into every fingerprint. The fingerprints are
+//! computed from the new model after every change, never from a diff, so a rebuild is as
+//! exact as these functions are complete. To keep them complete, the model's structs are
+//! destructured without `..`: a new field does not compile until it is fingerprinted here.
+
+use std::hash::{BuildHasher, Hash, Hasher};
+
+use tera::Value;
+
+use crate::config::Config;
+use crate::load::TemplateFile;
+use crate::model::{Article, Entity, Page, Site, Tag};
+use crate::plan::{Content, Output, page_count};
+
+/// Fixed seeds: fingerprints only live in one process, but the same input must give the same
+/// value in every rebuild.
+fn hasher() -> ahash::AHasher {
+    ahash::RandomState::with_seeds(0x6761_7a65, 0x7474_6520, 0x7365_7276, 0x6520_2020).build_hasher()
+}
+
+fn finish(hash: impl FnOnce(&mut ahash::AHasher)) -> u64 {
+    let mut state = hasher();
+    hash(&mut state);
+    state.finish()
+}
+
+/// A tera value, strings with their "safe" mark (it decides escaping), maps in any order.
+pub fn value_hash(value: &Value) -> u64 {
+    finish(|h| hash_value(value, h))
+}
+
+fn hash_value(value: &Value, h: &mut impl Hasher) {
+    use tera::value::ValueKind;
+    let kind = value.kind();
+    kind.hash(h);
+    match kind {
+        ValueKind::Undefined | ValueKind::None => {}
+        ValueKind::Bool => value.as_bool().hash(h),
+        ValueKind::U64 | ValueKind::I64 | ValueKind::U128 | ValueKind::I128 => {
+            value.as_i128().hash(h);
+            value.as_u128().hash(h);
+        }
+        ValueKind::F64 => value.as_f64().map(f64::to_bits).hash(h),
+        ValueKind::String => {
+            value.is_safe().hash(h);
+            value.as_str().hash(h);
+        }
+        ValueKind::Array => {
+            let items = value.as_array().unwrap_or_default();
+            items.len().hash(h);
+            for item in items {
+                hash_value(item, h);
+            }
+        }
+        ValueKind::Map => {
+            let Some(map) = value.as_map() else { return };
+            map.len().hash(h);
+            // Tera's maps have no fixed order: combine the entries with an order-free sum.
+            let sum = map.iter().fold(0u64, |sum, (key, item)| {
+                sum.wrapping_add(finish(|e| {
+                    key.hash(e);
+                    hash_value(item, e);
+                }))
+            });
+            sum.hash(h);
+        }
+        ValueKind::Bytes => value.as_bytes().hash(h),
+        // A kind this code does not know yet: its debug text is still exact, only slower.
+        _ => format!("{value:?}").hash(h),
+    }
+}
+
+/// What every template output reads: settings, templates and the `site` variable.
+pub fn global(config: &Config, templates: &[TemplateFile], site_value: &Value) -> u64 {
+    let Config {
+        root,
+        output,
+        title,
+        base_url,
+        base_path,
+        language,
+        description,
+        paginate_by,
+        feed_limit,
+        drafts,
+        future,
+        search,
+        // "Now" decides which articles are published; the model carries that, not the pages.
+        now: _,
+    } = config;
+    finish(|h| {
+        (root, output, title, base_url, base_path, language, description).hash(h);
+        (paginate_by, feed_limit, drafts, future, search).hash(h);
+        let mut names: Vec<(&str, &str)> = templates.iter().map(|t| (t.name.as_str(), t.text.as_str())).collect();
+        names.sort_unstable();
+        names.hash(h);
+        hash_value(site_value, h);
+    })
+}
+
+/// Everything of an article that its page and its feed entries read, with tag and entity
+/// ids replaced by what they show (ids move when tags come and go).
+pub fn article_hash(site: &Site, article: &Article) -> u64 {
+    let Article {
+        path,
+        title,
+        slug,
+        date,
+        updated,
+        summary,
+        language,
+        tags,
+        entities,
+        mentions,
+        authors,
+        draft,
+        source,
+        corrections,
+        deals,
+        extra,
+        html,
+        word_count,
+    } = article;
+    finish(|h| {
+        (path, title, slug, date, updated, summary, language, authors, draft, html, word_count).hash(h);
+        for &tag in tags {
+            (&site.tags[tag].slug, &site.tags[tag].name).hash(h);
+        }
+        for &entity in entities {
+            (&site.entities[entity].slug, &site.entities[entity].name).hash(h);
+        }
+        for &(entity, count) in mentions {
+            (&site.entities[entity].slug, count).hash(h);
+        }
+        source.as_ref().map(|s| (&s.name, &s.url)).hash(h);
+        for correction in corrections {
+            (correction.date, &correction.text).hash(h);
+        }
+        // Deals and `[extra]` have no Hash: their debug text is exact and they are small.
+        format!("{deals:?}{extra:?}").hash(h);
+    })
+}
+
+/// Per-article hashes the output fingerprints are made of, by article index.
+pub struct ArticleHashes<'a> {
+    pub cards: &'a [u64],
+    pub articles: &'a [u64],
+}
+
+/// The fingerprint of every output, by the output's position in `outputs`.
+pub fn fingerprints(site: &Site, outputs: &[Output], global: u64, hashes: &ArticleHashes) -> Vec<u64> {
+    use rayon::prelude::*;
+    let sitemap = sitemap_hash(site, outputs);
+    outputs.par_iter().map(|output| fingerprint(site, output, global, hashes, sitemap)).collect()
+}
+
+fn fingerprint(site: &Site, output: &Output, global: u64, hashes: &ArticleHashes, sitemap: u64) -> u64 {
+    let config = &site.config;
+    let per_page = config.paginate_by;
+    // A page of a paginated list of `len` articles, `at(n)` the n-th: its cards and numbers.
+    let list_page = |h: &mut ahash::AHasher, len: usize, at: &dyn Fn(usize) -> usize, page: usize| {
+        let start = ((page - 1) * per_page).min(len);
+        let end = (start + per_page).min(len);
+        (page, page_count(len, per_page), len).hash(h);
+        for n in start..end {
+            hashes.cards[at(n)].hash(h);
+        }
+    };
+    let feed = |h: &mut ahash::AHasher, len: usize, at: &dyn Fn(usize) -> usize| {
+        let shown = len.min(config.feed_limit);
+        for n in 0..shown {
+            hashes.articles[at(n)].hash(h);
+        }
+        if shown == 0 {
+            // An empty feed's `updated` is the site's newest change.
+            site.articles.iter().map(|a| a.updated.unwrap_or(a.date)).max().hash(h);
+        }
+    };
+    let all = |n: usize| n;
+    finish(|h| {
+        (global, &output.path).hash(h);
+        std::mem::discriminant(&output.content).hash(h);
+        // Every variant is listed; the last arm only catches variants added after this code.
+        #[allow(unreachable_patterns)]
+        match &output.content {
+            Content::Home { page } => list_page(h, site.articles.len(), &all, *page),
+            Content::Article(i) => {
+                (hashes.articles[*i], hashes.cards[*i]).hash(h);
+                hashes.cards.get(i + 1).hash(h);
+                i.checked_sub(1).map(|n| hashes.cards[n]).hash(h);
+            }
+            Content::Page(i) => page_hash(&site.pages[*i], h),
+            Content::TagIndex => {
+                for tag in &site.tags {
+                    tag_hash(tag, h);
+                }
+            }
+            Content::Tag { tag, page } => {
+                let list = &site.tags[*tag].articles;
+                tag_hash(&site.tags[*tag], h);
+                list_page(h, list.len(), &|n| list[n], *page);
+            }
+            Content::TagFeed(tag) => {
+                let list = &site.tags[*tag].articles;
+                tag_hash(&site.tags[*tag], h);
+                feed(h, list.len(), &|n| list[n]);
+            }
+            Content::EntityIndex => {
+                for entity in &site.entities {
+                    entity_link_hash(entity, h);
+                }
+            }
+            Content::Entity { entity, page } => {
+                let (mentioned, list) = (&site.entities[*entity].mentioned_only, &site.entities[*entity].tagged);
+                entity_hash(site, *entity, h);
+                for &i in &mentioned[..mentioned.len().min(per_page)] {
+                    hashes.cards[i].hash(h);
+                }
+                list_page(h, list.len(), &|n| list[n], *page);
+            }
+            Content::EntityFeed(entity) => {
+                let list = &site.entities[*entity].tagged;
+                entity_link_hash(&site.entities[*entity], h);
+                feed(h, list.len(), &|n| list[n]);
+            }
+            Content::Archive => {
+                for (i, article) in site.articles.iter().enumerate() {
+                    (hashes.cards[i], article.date).hash(h);
+                }
+            }
+            Content::SiteFeed => feed(h, site.articles.len(), &all),
+            Content::Sitemap => sitemap.hash(h),
+            Content::SitemapPart(part) => (sitemap, part).hash(h),
+            Content::Robots | Content::NotFound => {}
+            Content::ThemeAsset(name) => name.hash(h),
+            // Static files are served from disk as they are at request time.
+            Content::Static(path) => path.hash(h),
+            // Unknown to this code: a fresh value every time, so it is always re-rendered.
+            _ => std::time::Instant::now().hash(h),
+        }
+    })
+}
+
+/// The sitemap lists every HTML page but the 404 page, with each article's last change.
+fn sitemap_hash(site: &Site, outputs: &[Output]) -> u64 {
+    finish(|h| {
+        for output in outputs.iter().filter(|o| o.path.ends_with("index.html")) {
+            output.path.hash(h);
+            if let Content::Article(i) = output.content {
+                site.articles[i].updated.unwrap_or(site.articles[i].date).hash(h);
+            }
+        }
+    })
+}
+
+fn page_hash(page: &Page, h: &mut ahash::AHasher) {
+    let Page { path, title, slug, summary, date, updated, html, extra } = page;
+    (path, title, slug, summary, date, updated, html).hash(h);
+    format!("{extra:?}").hash(h);
+}
+
+fn tag_hash(tag: &Tag, h: &mut ahash::AHasher) {
+    let Tag { name, slug, articles } = tag;
+    (name, slug, articles.len()).hash(h);
+}
+
+/// What a link to an entity shows: `views::entity_link`.
+fn entity_link_hash(entity: &Entity, h: &mut ahash::AHasher) {
+    (&entity.name, &entity.slug, entity.kind, entity.tagged.len()).hash(h);
+}
+
+/// The `entity` variable of an entity page, but the cards of its mentions.
+fn entity_hash(site: &Site, index: usize, h: &mut ahash::AHasher) {
+    let Entity { name, slug, kind, aliases, parent, children, profile_html, path, tagged, mentioned_only, related } =
+        &site.entities[index];
+    (name, slug, kind, aliases, profile_html, path.is_some(), tagged.len(), mentioned_only.len()).hash(h);
+    let link = |id: usize, h: &mut ahash::AHasher| entity_link_hash(&site.entities[id], h);
+    parent.is_some().hash(h);
+    if let Some(parent) = parent {
+        link(*parent, h);
+    }
+    children.len().hash(h);
+    for &child in children {
+        link(child, h);
+    }
+    for &(id, shared) in related {
+        link(id, h);
+        shared.hash(h);
+    }
+}
