@@ -174,7 +174,7 @@ pub fn build(options: &BuildOptions) -> BuildReport {
         return report;
     }
     match writer.commit() {
-        Ok(()) => fingerprint::store(&output, fingerprint),
+        Ok((files, bytes)) => fingerprint::store(&output, fingerprint, files, bytes),
         Err(error) => report.diagnostics.push(error),
     }
     clock.lap(&mut report, "commit");

@@ -83,32 +83,35 @@ pub fn intact_stamp(output: &Path) -> Option<Stamp> {
         bytes: field(2)?,
         finished: field(3)?,
     };
-    let (files, bytes) = output_size(output, Some(stamp.finished))?;
+    let (files, bytes) = output_size(output, stamp.finished)?;
     (files == stamp.files && bytes == stamp.bytes).then_some(stamp)
 }
 
-/// (files, total bytes) below `output`; `None` if any file changed after `not_after`.
-fn output_size(output: &Path, not_after: Option<u64>) -> Option<(usize, u64)> {
-    let (mut files, mut bytes) = (0, 0);
+/// (files, total bytes) below `output`; `None` if any file changed after `not_after`. The
+/// listing needs no `stat`; the `stat`s, one per file, run in parallel.
+fn output_size(output: &Path, not_after: u64) -> Option<(usize, u64)> {
+    let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(output).min_depth(1) {
         let entry = entry.ok()?;
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let meta = entry.metadata().ok()?;
-        files += 1;
-        bytes += meta.len();
-        if not_after.is_some_and(|limit| meta.modified().ok().and_then(nanos_since_epoch).is_none_or(|m| m > limit)) {
-            return None;
+        if !entry.file_type().is_dir() {
+            files.push(entry.into_path());
         }
     }
-    Some((files, bytes))
+    let bytes = files
+        .par_iter()
+        .map(|path| {
+            let meta = std::fs::metadata(path).ok()?;
+            let modified = meta.modified().ok().and_then(nanos_since_epoch)?;
+            (modified <= not_after).then_some(meta.len())
+        })
+        .sum::<Option<u64>>()?;
+    Some((files.len(), bytes))
 }
 
-/// Records the fingerprint of the build that produced `output`; failure only costs speed.
-pub fn store(output: &Path, fingerprint: u64) {
+/// Records the fingerprint of the build that produced `output`, which holds `files` files of
+/// `bytes` bytes in all; failure only costs speed.
+pub fn store(output: &Path, fingerprint: u64, files: usize, bytes: u64) {
     let finished = nanos_since_epoch(std::time::SystemTime::now()).unwrap_or(0);
-    let Some((files, bytes)) = output_size(output, None) else { return };
     let value: Vec<u8> = [fingerprint, files as u64, bytes, finished].iter().flat_map(|n| n.to_le_bytes()).collect();
     attribute::set(output, ATTRIBUTE, &value);
 }

@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::diagnostics::Diagnostic;
 use crate::render::Body;
@@ -19,6 +20,9 @@ use crate::render::Body;
 pub struct Writer {
     output: PathBuf,
     staging: PathBuf,
+    /// Files placed in the staging folder, and their bytes: what the output will hold.
+    files: AtomicUsize,
+    bytes: AtomicU64,
 }
 
 /// What writing one file did.
@@ -76,7 +80,7 @@ impl Writer {
             fs::remove_dir_all(&staging).map_err(|e| write_error(&staging, "remove the leftover", e))?;
         }
         fs::create_dir(&staging).map_err(|e| write_error(&staging, "create", e))?;
-        Ok(Writer { output: output.to_path_buf(), staging })
+        Ok(Writer { output: output.to_path_buf(), staging, files: AtomicUsize::new(0), bytes: AtomicU64::new(0) })
     }
 
     /// Creates every folder the outputs need, once each.
@@ -94,12 +98,14 @@ impl Writer {
         let relative_path = checked_relative(relative)?;
         let target = self.staging.join(&relative_path);
         let previous = self.output.join(&relative_path);
-        let unchanged = match body {
-            Body::Bytes(bytes) => same_bytes(&previous, bytes),
+        let (unchanged, len) = match body {
+            Body::Bytes(bytes) => (same_bytes(&previous, bytes), bytes.len()),
             Body::File(source) => fs::read(source)
-                .map(|bytes| same_bytes(&previous, &bytes))
+                .map(|bytes| (same_bytes(&previous, &bytes), bytes.len()))
                 .map_err(|e| write_error(source, "read", e))?,
         };
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(len as u64, Ordering::Relaxed);
         if unchanged && fs::hard_link(&previous, &target).is_ok() {
             return Ok(Written::Unchanged);
         }
@@ -112,8 +118,10 @@ impl Writer {
         Ok(Written::Changed)
     }
 
-    /// Makes the staging folder the output, atomically where the system allows it.
-    pub fn commit(self) -> Result<(), Diagnostic> {
+    /// Makes the staging folder the output, atomically where the system allows it; returns
+    /// how many files it holds and their total size.
+    pub fn commit(self) -> Result<(usize, u64), Diagnostic> {
+        let written = (self.files.load(Ordering::Relaxed), self.bytes.load(Ordering::Relaxed));
         if self.output.exists() {
             exchange(&self.staging, &self.output)
                 .or_else(|_| exchange_by_renames(&self.staging, &self.output))
@@ -124,7 +132,7 @@ impl Writer {
         } else {
             fs::rename(&self.staging, &self.output).map_err(|e| write_error(&self.output, "create", e))?;
         }
-        Ok(())
+        Ok(written)
     }
 
     /// Throws the staging folder away; the output stays as it was.

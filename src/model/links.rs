@@ -53,12 +53,13 @@ impl LinkResolver {
             }
         }
         let mut known_dirs: HashSet<String> = by_content_path.values().cloned().collect();
-        // An entity that only articles name (no profile) still gets its page.
-        for (document, _) in articles {
-            for name in &document.front.entities {
-                known_dirs.insert(urls::entity_dir(&crate::slug::slugify(name.get_ref()), 1));
-            }
-        }
+        // An entity that only articles name (no profile) still gets its page. Most names
+        // repeat from article to article: slugify each distinct one once.
+        let names: HashSet<&str> = articles
+            .iter()
+            .flat_map(|(document, _)| document.front.entities.iter().map(|n| n.get_ref().as_str()))
+            .collect();
+        known_dirs.extend(names.into_iter().map(|name| urls::entity_dir(&crate::slug::slugify(name), 1)));
         LinkResolver { urls: Urls::new(&config.base_url), by_content_path, known_dirs }
     }
 

@@ -117,7 +117,7 @@ pub fn build_keeping_resolver(
 
 /// One article on its way from file to `Article`: what the front matter says, checked, and its
 /// rendered body. The file's text is gone by now (unless sources are kept).
-struct ArticleDraft {
+pub struct ArticleDraft {
     path: PathBuf,
     head: ArticleHead,
     tags: Vec<String>,
@@ -131,6 +131,39 @@ struct ArticleDraft {
     language: String,
     mentions: Vec<(usize, usize)>,
     diagnostics: Vec<Diagnostic>,
+}
+
+impl ArticleDraft {
+    /// Tag and entity names (whitespace-collapsed), for the caller to resolve to ids.
+    pub fn names(&self) -> (&[String], &[String]) {
+        (&self.tags, &self.entities)
+    }
+
+    /// The finished article, with its tag and entity ids, and the draft's diagnostics.
+    pub fn into_article(self, tags: Vec<usize>, entities: Vec<usize>) -> (Article, Vec<Diagnostic>) {
+        let head = self.head;
+        let article = Article {
+            path: self.path,
+            title: head.title,
+            slug: head.slug,
+            date: head.date,
+            updated: head.updated,
+            summary: self.summary.unwrap_or(self.body.first_paragraph),
+            language: self.language,
+            tags,
+            entities,
+            mentions: self.mentions,
+            authors: self.authors,
+            draft: self.draft,
+            source: self.source,
+            corrections: head.corrections,
+            deals: head.deals,
+            extra: self.extra,
+            html: self.body.html,
+            word_count: self.body.word_count,
+        };
+        (article, self.diagnostics)
+    }
 }
 
 /// The model stage. Articles flow through it one by one in parallel: checked, rendered, their
@@ -190,40 +223,22 @@ fn build_model(
     let mut tag_index = TagIndex::default();
     let mut articles = Vec::with_capacity(drafts.len());
     for draft in drafts {
-        diagnostics.extend(draft.diagnostics);
+        let (tag_names, entity_names) = draft.names();
         let mut tags = Vec::new();
-        for id in draft.tags.iter().filter_map(|tag| tag_index.add(tag)) {
+        for id in tag_names.iter().filter_map(|tag| tag_index.add(tag)) {
             if !tags.contains(&id) {
                 tags.push(id);
             }
         }
         let mut entity_ids = Vec::new();
-        for id in draft.entities.iter().filter_map(|name| registry.resolve_or_add(name)) {
+        for id in entity_names.iter().filter_map(|name| registry.resolve_or_add(name)) {
             if !entity_ids.contains(&id) {
                 entity_ids.push(id);
             }
         }
-        let head = draft.head;
-        articles.push(Article {
-            path: draft.path,
-            title: head.title,
-            slug: head.slug,
-            date: head.date,
-            updated: head.updated,
-            summary: draft.summary.unwrap_or(draft.body.first_paragraph),
-            language: draft.language,
-            tags,
-            entities: entity_ids,
-            mentions: draft.mentions,
-            authors: draft.authors,
-            draft: draft.draft,
-            source: draft.source,
-            corrections: head.corrections,
-            deals: head.deals,
-            extra: draft.extra,
-            html: draft.body.html,
-            word_count: draft.body.word_count,
-        });
+        let (article, warnings) = draft.into_article(tags, entity_ids);
+        diagnostics.extend(warnings);
+        articles.push(article);
     }
 
     let sources = Sources { articles: slots.into_iter().flatten().collect(), entities: entity_docs, pages: page_docs };
@@ -236,8 +251,8 @@ fn build_model(
 
 /// Renders one published article and takes from its front matter what the model keeps.
 /// Tags and entity names without letters or digits are reported here, while the file's text
-/// is at hand to point at them.
-fn draft_article(
+/// is at hand to point at them. `serve` patches a single changed article with it too.
+pub fn draft_article(
     document: &Document<ArticleFront>,
     head: ArticleHead,
     resolver: &LinkResolver,

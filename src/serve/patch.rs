@@ -19,10 +19,9 @@ use crate::config::{BuildOptions, Config};
 use crate::diagnostics::Diagnostic;
 use crate::load::frontmatter::ArticleFront;
 use crate::load::{self, Document};
-use crate::markdown;
 use crate::model::articles::{check_head, is_published};
 use crate::model::mentions::MentionFinder;
-use crate::model::{Article, Site, Sources, Tag};
+use crate::model::{Article, Site, Sources, Tag, draft_article};
 use crate::plan::{self, Output};
 use crate::render::{self, Templates, views};
 use crate::slug::slugify;
@@ -86,35 +85,11 @@ pub fn one_article(mut state: State, options: &BuildOptions, path: &Path) -> Pat
     let mut timings = vec![("read", started.elapsed())];
     let lap = Instant::now();
 
-    // The model's own steps for one article: Markdown with links resolved, then mentions.
-    let (mut body, warnings) =
-        state.resolver.render(&document.path, document.body(), document.body_line(), &document.text);
-    let mentions = state.finder.find(&body.text);
-    let language = crate::model::language::detect(&[&head.title, &body.text], &state.site.config.language);
-    body.text = String::new();
+    // The model's own steps for one article: Markdown with links resolved, mentions, language.
     let old_tags: Vec<String> = old_document.front.tags.iter().map(|t| spelling(t.get_ref())).collect();
     let new_tags: Vec<String> = document.front.tags.iter().map(|t| spelling(t.get_ref())).collect();
-    let front = &document.front;
-    let article = Article {
-        path: document.path.clone(),
-        title: head.title,
-        slug: head.slug,
-        date: head.date,
-        updated: head.updated,
-        summary: front.summary.as_deref().map_or(body.first_paragraph, markdown::collapse_whitespace),
-        language,
-        tags: Vec::new(),
-        entities: state.site.articles[p].entities.clone(),
-        mentions,
-        authors: front.authors.clone(),
-        draft: front.draft,
-        source: front.source.clone(),
-        corrections: head.corrections,
-        deals: head.deals,
-        extra: front.extra.clone(),
-        html: body.html,
-        word_count: body.word_count,
-    };
+    let draft = draft_article(&document, head, &state.resolver, &state.finder, &config.language);
+    let (article, warnings) = draft.into_article(Vec::new(), state.site.articles[p].entities.clone());
     state.sources.articles[old_source] = document;
     state.site.config = config;
     timings.push(("markdown", lap.elapsed()));
