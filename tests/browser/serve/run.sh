@@ -12,15 +12,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 crate="$(cd "$here/../../.." && pwd)"
 deps="${GAZETTE_SERVE_BROWSER_DEPS:-${TMPDIR:-/tmp}/gazette-serve-browser-deps}"
 
-if [ ! -x /usr/bin/chromium ]; then
-  apt-get update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
-fi
-if [ ! -f "$deps/node_modules/playwright-core/package.json" ] || ! cmp -s "$here/package.json" "$deps/package.json"; then
-  mkdir -p "$deps"
-  cp "$here/package.json" "$deps/package.json"
-  (cd "$deps" && npm install --no-audit --no-fund --ignore-scripts)
-fi
+bash "$here/../install-deps.sh" "$here" "$deps"
 
 (cd "$crate" && cargo build --release --quiet)
 
