@@ -181,6 +181,16 @@ mod with_search {
         assert_eq!(report.changed, 1, "a rebuild that only adds static/new.txt rewrote other files");
     }
 
+    /// Regression: axe's label-title-only rule failed on Pagefind's input, which has only a
+    /// title. The page names it by visible text once the UI has made it.
+    #[test]
+    fn the_search_box_is_named_by_visible_text() {
+        let site = fixture("search");
+        let page = read(&built(site.path(), None), "search/index.html");
+        assert!(page.contains(r#"<p id="search-label">"#), "{page}");
+        assert!(page.contains(r#"input.setAttribute("aria-labelledby", "search-label")"#), "{page}");
+    }
+
     #[test]
     fn a_page_cannot_take_the_search_index_folder() {
         let site = fixture("search");
