@@ -93,6 +93,7 @@ pub fn cards_of(site: &Site, urls: &Urls, indices: &[usize]) -> Vec<Value> {
                 ("title", Value::from(article.title.as_str())),
                 ("url", Value::from(urls.of(&urls::article_dir(&article.slug)))),
                 ("slug", Value::from(article.slug.as_str())),
+                ("language", Value::from(article.language.as_str())),
                 ("date", value(&DateView::new(&article.date))),
                 ("updated", article.updated.as_ref().map_or_else(Value::none, |d| value(&DateView::new(d)))),
                 ("summary", Value::from(article.summary.as_str())),

@@ -180,3 +180,16 @@ fn static_files_are_copied_byte_for_byte() {
     let home = read(&site.out(), "index.html");
     assert!(attributes(&home, "link[rel=stylesheet]", "href").contains(&format!("{BASE_URL}style.css")));
 }
+
+/// Regression: a Chinese headline in an English site's lists was marked as English text
+/// (WCAG 3.1.2); its card and its archive link now say `lang="zh"`.
+#[test]
+fn lists_mark_the_language_of_a_cjk_headline() {
+    let site = fixture("good");
+    site.build();
+    let out = site.out();
+    let tag_page = read(&out, "tags/finance/index.html");
+    assert!(tag_page.contains(r#"<article class="card" lang="zh">"#), "{tag_page}");
+    let archive = read(&out, "archive/index.html");
+    assert!(archive.contains(r#"lang="zh">辽宁省与欧力士签署战略合作协议</a>"#), "{archive}");
+}
