@@ -1,7 +1,7 @@
 //! The build: the pipeline's stages in order, each timed. No logic lives here.
 //!
 //! config → load → (fingerprint: stop if nothing changed) → templates → model → plan →
-//! render + write (in parallel; the search index takes the article pages as they come) →
+//! images (variants made or found in the cache) → render + write (in parallel; the search index takes the article pages as they come) →
 //! index (finished and written) → commit.
 
 use std::time::{Duration, Instant};
@@ -13,7 +13,7 @@ use crate::diagnostics::Diagnostic;
 use crate::progress::Progress;
 use crate::render::{Renderer, Templates};
 use crate::write::{Writer, Written};
-use crate::{fingerprint, load, model, plan, search};
+use crate::{fingerprint, images, load, model, plan, search};
 
 /// What a build did.
 #[derive(Debug, Default)]
@@ -26,6 +26,8 @@ pub struct BuildReport {
     pub changed: usize,
     pub unchanged: usize,
     pub articles: usize,
+    /// Image variants made by this build, and found in the image cache.
+    pub images: images::ImagesReport,
     /// Nothing changed since the last build: the output was left untouched.
     pub up_to_date: bool,
     /// Each stage's wall time, and the process's resident memory when it ended (bytes; 0
@@ -116,6 +118,15 @@ pub fn build(options: &BuildOptions) -> BuildReport {
     };
     clock.lap(&mut report, "plan");
 
+    match images::process(&site.config, &site.images) {
+        Ok(done) => report.images = done,
+        Err(errors) => {
+            report.diagnostics.extend(errors);
+            return report;
+        }
+    }
+    clock.lap(&mut report, "images");
+
     let renderer = match Renderer::new(&site, templates, &outputs) {
         Ok(renderer) => renderer,
         Err(errors) => {
@@ -174,7 +185,10 @@ pub fn build(options: &BuildOptions) -> BuildReport {
         return report;
     }
     match writer.commit() {
-        Ok((files, bytes)) => fingerprint::store(&output, fingerprint, files, bytes),
+        Ok((files, bytes)) => {
+            fingerprint::store(&output, fingerprint, files, bytes);
+            images::prune(&site.config, &site.images);
+        }
         Err(error) => report.diagnostics.push(error),
     }
     clock.lap(&mut report, "commit");

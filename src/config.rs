@@ -74,6 +74,9 @@ pub struct Config {
     /// `--no-search`.
     pub search: bool,
     pub now: DateTime<FixedOffset>,
+    /// Where processed images are kept between builds: `.<output>.gazette-cache/` beside the
+    /// output folder (e.g. `.public.gazette-cache/`); safe to delete.
+    pub image_cache: PathBuf,
 }
 
 pub const CONFIG_FILE: &str = "site.toml";
@@ -113,6 +116,7 @@ pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
             .hint("write a BCP 47 tag such as \"en\", \"zh-Hans\" or \"ja\": pages carry it as <html lang>, feeds as xml:lang"));
     }
     let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));
+    let image_cache = beside(&output, "gazette-cache");
     Ok(Config {
         root: options.root.clone(),
         output,
@@ -127,7 +131,15 @@ pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
         future: options.future,
         search: crate::search::ENABLED && !options.no_search,
         now: options.clock.unwrap_or_else(|| chrono::Local::now().fixed_offset()),
+        image_cache,
     })
+}
+
+/// A hidden folder beside `output` named after it: `public` → `.public.<suffix>`.
+pub fn beside(output: &Path, suffix: &str) -> PathBuf {
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    parent.join(format!(".{name}.{suffix}"))
 }
 
 /// The shape of a BCP 47 tag: an ISO 639 language of 2–3 letters, then subtags of 1–8 letters

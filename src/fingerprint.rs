@@ -53,8 +53,10 @@ pub fn of(config: &Config, loaded: &Loaded) -> u64 {
     for template in &loaded.templates {
         (&template.name, &template.text).hash(&mut hasher);
     }
-    for file in &loaded.static_files {
-        let meta = std::fs::metadata(config.root.join(crate::load::STATIC_DIR).join(file));
+    let static_dir = config.root.join(crate::load::STATIC_DIR);
+    let files = loaded.static_files.iter().map(|f| (f, static_dir.join(f)));
+    for (file, path) in files.chain(loaded.content_images.iter().map(|f| (f, config.root.join(f)))) {
+        let meta = std::fs::metadata(path);
         (file, meta.as_ref().ok().map(|m| (m.len(), m.modified().ok()))).hash(&mut hasher);
     }
     hasher.finish()

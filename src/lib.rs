@@ -1,7 +1,7 @@
 //! gazette: a static-site generator for news portals about regional investment.
 //!
 //! The build is a pipeline, and the modules are its stages:
-//! `config` → `load` → `model` → `plan` → `render` → `write`, then `search` (the index of the
+//! `config` → `load` → `model` → `plan` → `images` → `render` → `write`, then `search` (the index of the
 //! rendered articles, with the cargo feature `search`), run in order by `build`.
 //! `check` runs the same stages without writing, plus `lint` (editorial warnings) after the
 //! model. `cmd` holds the command-line commands; `diagnostics` the errors and warnings they print.
@@ -15,6 +15,7 @@ pub mod cmd;
 pub mod config;
 pub mod diagnostics;
 pub mod fingerprint;
+pub mod images;
 pub mod lint;
 pub mod load;
 pub mod markdown;

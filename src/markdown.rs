@@ -23,6 +23,8 @@ pub struct Rendered {
     /// The first paragraph as plain text: the default summary.
     pub first_paragraph: String,
     pub word_count: usize,
+    /// Source paths of the local images shown in the text (filled by `LinkResolver::render`).
+    pub images: Vec<std::path::PathBuf>,
 }
 
 /// What became of one link: the caller decides, the renderer applies.
@@ -41,7 +43,26 @@ fn options() -> Options {
 
 /// Renders `markdown`; `rewrite_link` sees every link and image destination.
 pub fn render(markdown: &str, rewrite_link: &mut dyn FnMut(&str) -> LinkTarget) -> Rendered {
+    render_with_images(markdown, rewrite_link, &mut |_| None)
+}
+
+/// One Markdown image, for the caller to publish.
+pub struct MarkdownImage<'a> {
+    pub src: &'a str,
+    /// The alt text, as plain text.
+    pub alt: &'a str,
+    pub title: &'a str,
+}
+
+/// `render`, with `image` offered every image first: the HTML it returns replaces the image;
+/// with `None` the image stays an `<img>` whose `src` goes to `rewrite_link`.
+pub fn render_with_images(
+    markdown: &str,
+    rewrite_link: &mut dyn FnMut(&str) -> LinkTarget,
+    image: &mut dyn FnMut(&MarkdownImage) -> Option<String>,
+) -> Rendered {
     let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    replace_images(&mut events, image);
     assign_heading_ids(&mut events);
     nest_headings_under_title(&mut events);
 
@@ -86,7 +107,43 @@ pub fn render(markdown: &str, rewrite_link: &mut dyn FnMut(&str) -> LinkTarget) 
     let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
     let word_count = text.split_whitespace().count();
-    Rendered { html: html_out, text, first_paragraph: collapse_whitespace(&first_paragraph), word_count }
+    Rendered {
+        html: html_out,
+        text,
+        first_paragraph: collapse_whitespace(&first_paragraph),
+        word_count,
+        images: Vec::new(),
+    }
+}
+
+/// Replaces each image that `image` publishes (from its `Start` to its `End` event) by the
+/// HTML it returns.
+fn replace_images(events: &mut Vec<Event>, image: &mut dyn FnMut(&MarkdownImage) -> Option<String>) {
+    let mut index = 0;
+    while index < events.len() {
+        if let Event::Start(Tag::Image { dest_url, title, .. }) = &events[index] {
+            let mut alt = String::new();
+            let mut depth = 0usize;
+            let mut end = index + 1;
+            while end < events.len() {
+                match &events[end] {
+                    Event::Start(_) => depth += 1,
+                    Event::End(TagEnd::Image) if depth == 0 => break,
+                    Event::End(_) => depth = depth.saturating_sub(1),
+                    Event::Text(t) | Event::Code(t) => alt.push_str(t),
+                    Event::SoftBreak | Event::HardBreak => alt.push(' '),
+                    _ => {}
+                }
+                end += 1;
+            }
+            let found = MarkdownImage { src: dest_url, alt: &collapse_whitespace(&alt), title };
+            if let Some(html) = image(&found) {
+                let last = end.min(events.len() - 1);
+                events.splice(index..=last, [Event::InlineHtml(html.into())]);
+            }
+        }
+        index += 1;
+    }
 }
 
 /// Ids that the built-in theme gives elements of the pages that show Markdown (the skip

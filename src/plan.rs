@@ -46,6 +46,8 @@ pub enum Content {
     ThemeAsset(&'static str),
     /// A file below `static/`, copied byte for byte.
     Static(PathBuf),
+    /// An image variant, copied from this file (in the image cache, or the source itself).
+    Image(PathBuf),
 }
 
 #[derive(Debug, Clone)]
@@ -124,6 +126,12 @@ pub fn plan(site: &Site) -> Result<Vec<Output>, Vec<Diagnostic>> {
         let path = file.to_string_lossy().replace('\\', "/");
         outputs.push(Output { path, content: Content::Static(file.clone()) });
     }
+    for asset in &site.images {
+        for variant in asset.variants() {
+            let file = crate::model::images::variant_file(&site.config, asset, variant);
+            outputs.push(Output { path: variant.path(), content: Content::Image(file) });
+        }
+    }
     check_collisions(site, &outputs)?;
     Ok(outputs)
 }
@@ -134,6 +142,7 @@ fn source_of(site: &Site, content: &Content) -> String {
         Content::Article(i) => site.articles[*i].path.display().to_string(),
         Content::Page(i) => site.pages[*i].path.display().to_string(),
         Content::Static(path) => format!("static/{}", path.display()),
+        Content::Image(path) => format!("the image {}", path.display()),
         Content::Tag { tag, .. } | Content::TagFeed(tag) => format!("the tag {:?}", site.tags[*tag].name),
         Content::Entity { entity, .. } | Content::EntityFeed(entity) => match &site.entities[*entity].path {
             Some(path) => path.display().to_string(),

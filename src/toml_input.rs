@@ -118,6 +118,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "source",
     "corrections",
     "deals",
+    "image",
     "extra",
 ];
 

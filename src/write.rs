@@ -71,10 +71,9 @@ impl Writer {
             return Err(Diagnostic::error("E071", format!("the output {} is a file, not a folder", output.display()))
                 .hint("remove it or choose another --output"));
         }
-        let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-        let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let staging = crate::config::beside(output, "gazette-staging");
+        let parent = staging.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(|e| write_error(parent, "create", e))?;
-        let staging = parent.join(format!(".{name}.gazette-staging"));
         if staging.exists() {
             // Left behind by a build that was killed: it never became the output.
             fs::remove_dir_all(&staging).map_err(|e| write_error(&staging, "remove the leftover", e))?;

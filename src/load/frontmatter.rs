@@ -36,7 +36,24 @@ pub struct ArticleFront {
     #[serde(default)]
     pub deals: Vec<DealFront>,
     #[serde(default)]
+    pub image: Option<Spanned<ImageFront>>,
+    #[serde(default)]
     pub extra: toml::Table,
+}
+
+/// A lead image, logo or portrait: `[image]`.
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ImageFront {
+    /// Relative to the Markdown file, or `/`-rooted below `static/`, or a remote URL.
+    pub src: Spanned<String>,
+    /// Required; `None` only so that its absence is reported with the line.
+    #[serde(default)]
+    pub alt: Option<Spanned<String>>,
+    #[serde(default)]
+    pub caption: Option<String>,
+    #[serde(default)]
+    pub credit: Option<String>,
 }
 
 #[derive(Deserialize, Serialize, Debug, Clone)]
@@ -91,6 +108,8 @@ pub struct EntityFront {
     pub aliases: Vec<Spanned<String>>,
     #[serde(default)]
     pub parent: Option<Spanned<String>>,
+    #[serde(default)]
+    pub image: Option<Spanned<ImageFront>>,
 }
 
 #[derive(Deserialize, Serialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]

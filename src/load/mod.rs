@@ -70,6 +70,9 @@ pub struct Loaded {
     pub templates: Vec<TemplateFile>,
     /// Files below `static/`, relative to it.
     pub static_files: Vec<PathBuf>,
+    /// Image files below `content/` (beside the Markdown that shows them), relative to the
+    /// root: the model reads those that pages use; the fingerprint watches them all.
+    pub content_images: Vec<PathBuf>,
     /// How many source files were looked at, for the summary line.
     pub file_count: usize,
 }
@@ -94,6 +97,11 @@ pub fn load(config: &Config) -> (Loaded, Vec<Diagnostic>) {
         .filter_map(|p| p.strip_prefix(STATIC_DIR).ok().map(Path::to_path_buf))
         .collect();
 
+    let content_images: Vec<PathBuf> = files_below(root, CONTENT_DIR, usize::MAX, &mut Vec::new())
+        .into_iter()
+        .filter(|path| is_image_name(&path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()))
+        .collect();
+
     let (articles, article_errors) = read_documents(root, &article_paths);
     let (entities, entity_errors) = read_documents(root, &entity_paths);
     let (pages, page_errors) = read_documents(root, &page_paths);
@@ -110,9 +118,14 @@ pub fn load(config: &Config) -> (Loaded, Vec<Diagnostic>) {
             Err(error) => diagnostics.push(error),
         }
     }
-    let file_count =
-        article_paths.len() + entity_paths.len() + page_paths.len() + template_paths.len() + static_files.len() + 1;
-    let loaded = Loaded { articles, entities, pages, templates, static_files, file_count };
+    let file_count = article_paths.len()
+        + entity_paths.len()
+        + page_paths.len()
+        + template_paths.len()
+        + static_files.len()
+        + content_images.len()
+        + 1;
+    let loaded = Loaded { articles, entities, pages, templates, static_files, content_images, file_count };
     (loaded, diagnostics)
 }
 
@@ -122,12 +135,18 @@ pub fn load(config: &Config) -> (Loaded, Vec<Diagnostic>) {
 pub fn skips(path: &Path) -> bool {
     let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     if path.starts_with(CONTENT_DIR) {
-        !is_markdown_name(&name)
+        !is_markdown_name(&name) && !is_image_name(&name)
     } else if path.starts_with(TEMPLATES_DIR) {
         is_ignored_template(path)
     } else {
         false
     }
+}
+
+/// An image that a page beside it may show: PNG, JPEG, WebP, GIF or SVG, not hidden.
+pub fn is_image_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    !name.starts_with('.') && [".png", ".jpg", ".jpeg", ".webp", ".gif", ".svg"].iter().any(|e| lower.ends_with(e))
 }
 
 /// `*.md`, but hidden files and editors' lock files (`#name.md#`).

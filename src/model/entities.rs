@@ -4,6 +4,7 @@
 //! no profile defines becomes an entity of kind `other` with a page of its own. `parent`
 //! links profiles into a tree, which must have no cycles and no unknown parents.
 
+use crate::model::images::ImageUse;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -22,6 +23,8 @@ pub struct Entity {
     pub children: Vec<usize>,
     /// The profile's Markdown, rendered; empty for entities without a profile.
     pub profile_html: String,
+    /// The profile's `[image]`: a logo or portrait.
+    pub image: Option<ImageUse>,
     /// The profile file; `None` for an entity that only articles name.
     pub path: Option<PathBuf>,
     /// Articles that list the entity in `entities`, newest first.
@@ -42,6 +45,7 @@ impl Entity {
             parent: None,
             children: Vec::new(),
             profile_html: String::new(),
+            image: None,
             path,
             tagged: Vec::new(),
             mentioned_only: Vec::new(),

@@ -13,13 +13,17 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::load::Document;
 use crate::load::frontmatter::{ArticleFront, PageFront};
-use crate::markdown::{self, LinkTarget, Rendered};
+use crate::markdown::{self, LinkTarget, MarkdownImage, Rendered};
 use crate::model::articles::ArticleHead;
 use crate::model::entities::EntityRegistry;
+use crate::model::images::ImageCatalog;
+use crate::model::picture::{self, Loading};
 use crate::urls::{self, Urls};
 
 pub struct LinkResolver {
     urls: Urls,
+    /// Every image the rendered Markdown and the `[image]` tables use.
+    pub images: ImageCatalog,
     /// Content path below `content/` (`articles/2017/12/x.md`) → output folder.
     by_content_path: HashMap<String, String>,
     /// Output folders of articles, entities with profiles and pages.
@@ -60,32 +64,71 @@ impl LinkResolver {
             .flat_map(|(document, _)| document.front.entities.iter().map(|n| n.get_ref().as_str()))
             .collect();
         known_dirs.extend(names.into_iter().map(|name| urls::entity_dir(&crate::slug::slugify(name), 1)));
-        LinkResolver { urls: Urls::new(&config.base_url), by_content_path, known_dirs }
+        let images = ImageCatalog::new(&config.root);
+        LinkResolver { urls: Urls::new(&config.base_url), images, by_content_path, known_dirs }
     }
 
     /// Renders one document's Markdown with its links resolved; warnings for broken ones.
+    /// Markdown images with a local `src` become responsive `<picture>`s; a broken one is an
+    /// error, one without alt text a warning.
     pub fn render(&self, path: &Path, body: &str, body_line: usize, file_text: &str) -> (Rendered, Vec<Diagnostic>) {
         let mut broken: Vec<String> = Vec::new();
-        let rendered = markdown::render(body, &mut |dest| match self.resolve(path, dest) {
-            Resolution::Keep => LinkTarget::Keep,
-            Resolution::Url(url) => LinkTarget::Replace(url),
-            Resolution::Broken(replacement) => {
-                broken.push(dest.to_string());
-                replacement.map_or(LinkTarget::Keep, LinkTarget::Replace)
-            }
-        });
+        let mut image_findings: Vec<(String, Diagnostic)> = Vec::new();
+        let mut shown = Vec::new();
         let body_start = crate::diagnostics::line_offset(file_text, body_line);
-        let warnings = broken
-            .into_iter()
-            .map(|dest| {
-                let at = file_text[body_start..].find(&dest).map_or(body_start, |i| body_start + i);
-                Diagnostic::warning("W101", format!("the link `{dest}` points to no page"))
-                    .in_file(path)
-                    .at_span(file_text, at, at + dest.len())
-                    .hint("link to an existing file as `@/articles/YYYY/MM/name.md` (from content/) or fix the path")
-            })
-            .collect();
-        (rendered, warnings)
+        let locate = |dest: &str, diagnostic: Diagnostic| {
+            let at = file_text[body_start..].find(dest).map_or(body_start, |i| body_start + i);
+            diagnostic.in_file(path).at_span(file_text, at, at + dest.len())
+        };
+        let mut rendered = markdown::render_with_images(
+            body,
+            &mut |dest| match self.resolve(path, dest) {
+                Resolution::Keep => LinkTarget::Keep,
+                Resolution::Url(url) => LinkTarget::Replace(url),
+                Resolution::Broken(replacement) => {
+                    broken.push(dest.to_string());
+                    replacement.map_or(LinkTarget::Keep, LinkTarget::Replace)
+                }
+            },
+            &mut |image: &MarkdownImage| {
+                let first_use = || locate(image.src, Diagnostic::error("E063", "")).field("image");
+                match self.images.resolve(path, image.src, first_use) {
+                    Ok(None) => None,
+                    Ok(Some(asset)) => {
+                        shown.push(asset.source.clone());
+                        if image.alt.trim().is_empty() {
+                            image_findings.push((image.src.to_string(), missing_alt_warning(image.src)));
+                        }
+                        let sizes = crate::model::images::SIZES;
+                        Some(picture::picture_html(
+                            &asset,
+                            image.alt,
+                            Some(image.title),
+                            &self.urls,
+                            Loading::Lazy,
+                            sizes,
+                        ))
+                    }
+                    Err(problem) => {
+                        image_findings.push((image.src.to_string(), problem.diagnostic(image.src).field("image")));
+                        Some(String::new())
+                    }
+                }
+            },
+        );
+        rendered.images = shown;
+        let mut findings: Vec<Diagnostic> = image_findings.into_iter().map(|(src, d)| locate(&src, d)).collect();
+        findings.extend(broken.into_iter().map(|dest| {
+            let warning = Diagnostic::warning("W101", format!("the link `{dest}` points to no page"));
+            locate(&dest, warning)
+                .hint("link to an existing file as `@/articles/YYYY/MM/name.md` (from content/) or fix the path")
+        }));
+        (rendered, findings)
+    }
+
+    /// The URLs of this site.
+    pub fn urls(&self) -> &Urls {
+        &self.urls
     }
 
     fn resolve(&self, from: &Path, dest: &str) -> Resolution {
@@ -130,6 +173,11 @@ impl LinkResolver {
     }
 }
 
+fn missing_alt_warning(src: &str) -> Diagnostic {
+    Diagnostic::warning("W120", format!("the image `{src}` has no alt text"))
+        .hint("describe the image between the brackets, `![what it shows](...)`: screen readers read it aloud")
+}
+
 enum Resolution {
     Keep,
     Url(String),
@@ -153,7 +201,7 @@ fn normalize(path: &str) -> Option<String> {
 }
 
 /// Decodes `%XX` escapes, so that a link written encoded matches a slug written plainly.
-fn percent_decode(text: &str) -> String {
+pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

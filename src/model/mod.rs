@@ -7,12 +7,15 @@
 
 pub mod articles;
 pub mod entities;
+pub mod images;
 pub mod language;
 pub mod links;
 pub mod mentions;
+pub mod picture;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
@@ -25,6 +28,7 @@ use crate::markdown;
 use crate::slug::slugify;
 use articles::{ArticleHead, Correction, Deal, check_head, check_slug, is_published};
 pub use entities::{Entity, EntityRegistry};
+use images::{ImageAsset, ImageUse};
 pub use links::LinkResolver;
 use mentions::MentionFinder;
 
@@ -48,6 +52,10 @@ pub struct Article {
     pub source: Option<SourceFront>,
     pub corrections: Vec<Correction>,
     pub deals: Vec<Deal>,
+    /// The lead image (`[image]`).
+    pub image: Option<ImageUse>,
+    /// Source paths of every local image the article shows (lead image first).
+    pub images: Vec<PathBuf>,
     pub extra: toml::Table,
     pub html: String,
     pub word_count: usize,
@@ -82,6 +90,8 @@ pub struct Site {
     pub entities: Vec<Entity>,
     pub pages: Vec<Page>,
     pub static_files: Vec<PathBuf>,
+    /// Every local image the site shows, by source path: the `images` stage makes their files.
+    pub images: Vec<Arc<ImageAsset>>,
 }
 
 /// The source documents the model was built from, handed back for `gazette check`, whose
@@ -126,6 +136,7 @@ pub struct ArticleDraft {
     authors: Vec<String>,
     draft: bool,
     source: Option<SourceFront>,
+    image: Option<ImageUse>,
     extra: toml::Table,
     body: markdown::Rendered,
     language: String,
@@ -158,6 +169,14 @@ impl ArticleDraft {
             source: self.source,
             corrections: head.corrections,
             deals: head.deals,
+            images: self
+                .image
+                .iter()
+                .filter_map(|i| i.asset.as_ref())
+                .map(|a| a.source.clone())
+                .chain(self.body.images)
+                .collect(),
+            image: self.image,
             extra: self.extra,
             html: self.body.html,
             word_count: self.body.word_count,
@@ -216,6 +235,9 @@ fn build_model(
                 resolver.render(&document.path, document.body(), document.body_line(), &document.text);
             registry.entities[id].profile_html = profile.html;
             diagnostics.extend(warnings);
+            registry.entities[id].image = document.front.image.as_ref().and_then(|image| {
+                images::resolve_front(&resolver.images, document, image).map_err(|error| diagnostics.push(error)).ok()
+            });
         }
     }
     let pages = build_pages(page_heads, &resolver, &mut diagnostics);
@@ -245,7 +267,8 @@ fn build_model(
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (None, sources, resolver, diagnostics);
     }
-    let site = index(config, articles, tag_index, registry, pages, static_files);
+    let images = resolver.images.assets();
+    let site = index(config, articles, tag_index, registry, pages, static_files, images);
     (Some(site), sources, resolver, diagnostics)
 }
 
@@ -281,6 +304,9 @@ pub fn draft_article(
     };
     let tags = keep_named(&front.tags, "tags", "tag", "remove it, or write it with letters or digits");
     let entities = keep_named(&front.entities, "entities", "entity", "write the entity's name or one of its aliases");
+    let image = front.image.as_ref().and_then(|image| {
+        images::resolve_front(&resolver.images, document, image).map_err(|error| diagnostics.push(error)).ok()
+    });
     ArticleDraft {
         path: document.path.clone(),
         head,
@@ -290,6 +316,7 @@ pub fn draft_article(
         authors: front.authors.clone(),
         draft: front.draft,
         source: front.source.clone(),
+        image,
         extra: front.extra.clone(),
         body,
         language,
@@ -435,6 +462,7 @@ fn index(
     registry: EntityRegistry,
     mut pages: Vec<Page>,
     static_files: Vec<PathBuf>,
+    images: Vec<Arc<ImageAsset>>,
 ) -> Site {
     articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
 
@@ -504,5 +532,5 @@ fn index(
         entity.related = related;
     }
     pages.sort_by(|a, b| a.slug.cmp(&b.slug));
-    Site { config, articles, tags, entities, pages, static_files }
+    Site { config, articles, tags, entities, pages, static_files, images }
 }

@@ -6,6 +6,7 @@
 //! then shared by all threads.
 
 pub mod feeds;
+pub mod image_view;
 pub mod templates;
 pub mod theme;
 pub mod views;
@@ -143,6 +144,7 @@ impl<'a> Renderer<'a> {
                 asset.to_string()
             }
             Content::Static(path) => return Ok(Body::File(site.config.root.join(crate::load::STATIC_DIR).join(path))),
+            Content::Image(path) => return Ok(Body::File(path.clone())),
         };
         Ok(Body::Bytes(text.into_bytes()))
     }
@@ -258,6 +260,7 @@ impl<'a> Renderer<'a> {
             ("feed_url", Value::from(self.urls.of(&format!("{dir}{}", urls::FEED_FILE)))),
             ("profile", Value::from(entry.profile_html.as_str())),
             ("has_profile", Value::from(entry.path.is_some())),
+            ("image", image_view::image_value(entry.image.as_ref(), &self.urls)),
             ("parent", entry.parent.map_or_else(Value::none, link)),
             ("children", Value::from(entry.children.iter().map(|&c| link(c)).collect::<Vec<_>>())),
             ("related", Value::from(related)),

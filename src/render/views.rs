@@ -97,6 +97,7 @@ pub fn cards_of(site: &Site, urls: &Urls, indices: &[usize]) -> Vec<Value> {
                 ("date", value(&DateView::new(&article.date))),
                 ("updated", article.updated.as_ref().map_or_else(Value::none, |d| value(&DateView::new(d)))),
                 ("summary", Value::from(article.summary.as_str())),
+                ("image", super::image_view::image_value(article.image.as_ref(), urls)),
                 ("authors", Value::from(article.authors.iter().map(String::as_str).collect::<Vec<_>>())),
                 ("tags", Value::from(article.tags.iter().map(|&t| tag_links[t].clone()).collect::<Vec<_>>())),
                 (

@@ -240,6 +240,8 @@ impl Engine {
         let (Some(site), Some(templates)) = (site.filter(|_| rebuild.succeeded()), templates) else { return Err(()) };
         let outputs = plan::plan(&site).map_err(|errors| rebuild.diagnostics.extend(errors))?;
         clock.lap(rebuild, "plan");
+        crate::images::process(&site.config, &site.images).map_err(|errors| rebuild.diagnostics.extend(errors))?;
+        clock.lap(rebuild, "images");
 
         let urls = Urls::new(&site.config.base_url);
         let site_value = render::site_value(&site, &urls);

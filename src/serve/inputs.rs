@@ -90,6 +90,8 @@ pub fn global(config: &Config, templates: &[TemplateFile], site_value: &Value) -
         drafts,
         future,
         search,
+        // Where images are cached does not change what pages show.
+        image_cache: _,
         // "Now" decides which articles are published; the model carries that, not the pages.
         now: _,
     } = config;
@@ -122,12 +124,16 @@ pub fn article_hash(site: &Site, article: &Article) -> u64 {
         source,
         corrections,
         deals,
+        image,
+        // What the article shows of them is in `image` and `html`.
+        images: _,
         extra,
         html,
         word_count,
     } = article;
     finish(|h| {
         (path, title, slug, date, updated, summary, language, authors, draft, html, word_count).hash(h);
+        image.hash(h);
         for &tag in tags {
             (&site.tags[tag].slug, &site.tags[tag].name).hash(h);
         }
@@ -240,6 +246,8 @@ fn fingerprint(site: &Site, output: &Output, global: u64, hashes: &ArticleHashes
             Content::ThemeAsset(name) => name.hash(h),
             // Static files are served from disk as they are at request time.
             Content::Static(path) => path.hash(h),
+            // A variant's name carries the hash of its source and settings.
+            Content::Image(path) => path.hash(h),
             // Unknown to this code: a fresh value every time, so it is always re-rendered.
             _ => std::time::Instant::now().hash(h),
         }
@@ -276,9 +284,22 @@ fn entity_link_hash(entity: &Entity, h: &mut ahash::AHasher) {
 
 /// The `entity` variable of an entity page, but the cards of its mentions.
 fn entity_hash(site: &Site, index: usize, h: &mut ahash::AHasher) {
-    let Entity { name, slug, kind, aliases, parent, children, profile_html, path, tagged, mentioned_only, related } =
-        &site.entities[index];
+    let Entity {
+        name,
+        slug,
+        kind,
+        aliases,
+        parent,
+        children,
+        profile_html,
+        image,
+        path,
+        tagged,
+        mentioned_only,
+        related,
+    } = &site.entities[index];
     (name, slug, kind, aliases, profile_html, path.is_some(), tagged.len(), mentioned_only.len()).hash(h);
+    image.hash(h);
     let link = |id: usize, h: &mut ahash::AHasher| entity_link_hash(&site.entities[id], h);
     parent.is_some().hash(h);
     if let Some(parent) = parent {

@@ -90,6 +90,10 @@ pub fn one_article(mut state: State, options: &BuildOptions, path: &Path) -> Pat
     let new_tags: Vec<String> = document.front.tags.iter().map(|t| spelling(t.get_ref())).collect();
     let draft = draft_article(&document, head, &state.resolver, &state.finder, &config.language);
     let (article, warnings) = draft.into_article(Vec::new(), state.site.articles[p].entities.clone());
+    // Other images mean other image files to make and publish: the full rebuild does that.
+    if article.images != state.site.articles[p].images {
+        return Patched::NotApplicable(state);
+    }
     state.sources.articles[old_source] = document;
     state.site.config = config;
     timings.push(("markdown", lap.elapsed()));
