@@ -44,6 +44,7 @@ impl BuildReport {
         match written {
             Written::Changed => self.changed += 1,
             Written::Unchanged => self.unchanged += 1,
+            Written::Skipped => {}
         }
     }
 }
@@ -77,7 +78,8 @@ fn run_build(options: &BuildOptions, run: &mut Run, report: &mut BuildReport) ->
     let site = &model.site;
     report.articles = site.articles.len();
     let renderer = run.renderer(site, &templates, &outputs)?;
-    let writer = run.keep(Writer::prepare(&site.config.root, &site.config.output).map_err(|e| vec![e]))?;
+    let writer =
+        run.keep(Writer::prepare(&site.config.root, &site.config.output, options.force).map_err(|e| vec![e]))?;
     if let Err(error) = writer.create_dirs(outputs.iter().map(|o| o.path.as_str())) {
         run.diagnostics.push(error);
         writer.abort();
@@ -113,6 +115,9 @@ fn render_and_write(
     let results: Vec<Result<Written, Diagnostic>> = outputs
         .par_iter()
         .map(|output| {
+            if writer.stopped() {
+                return Ok(Written::Skipped);
+            }
             let body = renderer.render(output)?;
             let written = writer.write(&output.path, &body)?;
             progress.tick();
