@@ -192,3 +192,77 @@ fn compile_rule(fragment: &Fragment, name: &str, rule: Spanned<RawCacheRule>) ->
     })?;
     Ok(CacheRule { glob, matcher: compiled.compile_matcher(), value: rule.value })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(text: &str) -> Result<Vec<DeployTarget>, Diagnostic> {
+        #[derive(Deserialize)]
+        struct File {
+            deploy: RawDeploy,
+        }
+        let fragment =
+            Fragment { file: std::path::Path::new("site.toml"), file_text: text, offset: 0, header_offset: 0 };
+        credential_in_file(&fragment)?;
+        let file: File = crate::toml_input::parse(&fragment, text.len())?;
+        file.deploy.resolve(&fragment)
+    }
+
+    #[test]
+    fn the_readme_cache_rules_give_hashed_search_files_a_year_and_everything_else_minutes() {
+        let text = r#"
+[deploy.production]
+bucket = "news-site"
+region = "eu-central-1"
+[[deploy.production.cache_control]]
+glob = "pagefind/{fragment/*,index/*,filter/*,*.pf_meta}"
+value = "forever"
+[[deploy.production.cache_control]]
+glob = "**/*.{html,xml,json,js,css,txt}"
+value = "minutes"
+"#;
+        let targets = target(text).unwrap();
+        let production = &targets[0];
+        for path in [
+            "pagefind/fragment/en_1a2b.pf_fragment",
+            "pagefind/index/en_3c.pf_index",
+            "pagefind/pagefind.en_9f.pf_meta",
+        ] {
+            assert_eq!(production.cache_control(path), Some("forever"), "{path}");
+        }
+        for path in [
+            "index.html",
+            "articles/a/index.html",
+            "atom.xml",
+            "pagefind/pagefind-entry.json",
+            "pagefind/pagefind.js",
+            "style.css",
+        ] {
+            assert_eq!(production.cache_control(path), Some("minutes"), "{path}");
+        }
+        assert_eq!(production.cache_control("images/port.jpg"), None);
+        assert!(production.virtual_host, "AWS (no endpoint) uses virtual-host URLs");
+        assert_eq!((production.max_deletes, production.prefix.as_str()), (256, ""));
+    }
+
+    #[test]
+    fn prefixes_end_with_a_slash_and_endpoints_lose_theirs() {
+        let text = "[deploy.r2]\nbucket = \"b\"\nendpoint = \"https://acc.r2.cloudflarestorage.com/\"\nregion = \"auto\"\nprefix = \"/www/\"\n";
+        let r2 = &target(text).unwrap()[0];
+        assert_eq!(
+            (r2.prefix.as_str(), r2.endpoint.as_deref(), r2.virtual_host),
+            ("www/", Some("https://acc.r2.cloudflarestorage.com"), false)
+        );
+        let bad = target("[deploy.x]\nbucket = \"b\"\nregion = \"r\"\nprefix = \"../up\"\n").unwrap_err();
+        assert_eq!((bad.code, bad.line), ("E082", 4));
+        let bad = target("[deploy.x]\nbucket = \"b\"\nendpoint = \"s3.example.com\"\n").unwrap_err();
+        assert_eq!((bad.code, bad.line), ("E082", 3));
+    }
+
+    #[test]
+    fn a_credential_key_is_refused_whatever_its_case() {
+        let error = target("[deploy.x]\nbucket = \"b\"\nregion = \"r\"\nAWS_Secret_Access_Key = \"k\"\n").unwrap_err();
+        assert_eq!((error.code, error.line), ("E083", 4));
+    }
+}
