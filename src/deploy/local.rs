@@ -18,13 +18,14 @@ pub(crate) struct LocalFile {
     pub md5: String,
 }
 
-/// Lists and hashes every file below `output`; an unreadable file is an error (a deploy
-/// must never publish half a site).
+/// Lists and hashes every file below `output` but the build's own mark; an unreadable file
+/// is an error (a deploy must never publish half a site).
 pub(crate) fn scan(output: &Path) -> Result<Vec<LocalFile>, String> {
     let mut paths = Vec::new();
     for entry in walkdir::WalkDir::new(output).min_depth(1).sort_by_file_name() {
         let entry = entry.map_err(|error| format!("cannot list {}: {error}", output.display()))?;
-        if entry.file_type().is_file() {
+        let is_mark = entry.depth() == 1 && entry.file_name() == crate::write::guard::MARK_FILE;
+        if entry.file_type().is_file() && !is_mark {
             paths.push(entry.into_path());
         }
     }

@@ -156,10 +156,15 @@ fn md5_hex(bytes: &[u8]) -> String {
     Md5::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The files of the built site that a deploy publishes: all but the build's mark.
+fn site_files(site: &Fixture) -> Vec<String> {
+    all_files(&site.out()).into_iter().filter(|path| path != gazette::write::guard::MARK_FILE).collect()
+}
+
 /// path → MD5 of every file of the built site.
 fn local_md5s(site: &Fixture) -> BTreeMap<String, String> {
     let out = site.out();
-    all_files(&out).into_iter().map(|path| (path.clone(), md5_hex(&std::fs::read(out.join(&path)).unwrap()))).collect()
+    site_files(site).into_iter().map(|path| (path.clone(), md5_hex(&std::fs::read(out.join(&path)).unwrap()))).collect()
 }
 
 /// The bucket holds exactly the built site, byte for byte (single-part ETags are MD5s).
@@ -184,7 +189,9 @@ fn the_first_deploy_uploads_every_file_with_its_content_type_and_cache_control()
     let run = deploy_ok(&site, &server, &[]);
     let reader = Reader::new(&server);
     assert_bucket_is_the_site(&reader, &prefix, &site);
-    assert_eq!(uploaded(&run), all_files(&site.out()).len(), "{}", run.stderr);
+    assert_eq!(uploaded(&run), site_files(&site).len(), "{}", run.stderr);
+    assert!(site.out().join(gazette::write::guard::MARK_FILE).is_file());
+    assert!(!reader.list(&prefix).contains_key(gazette::write::guard::MARK_FILE), "the build's mark stays local");
 
     let page = reader.head(&format!("{prefix}/articles/dalian-port/index.html"));
     assert_eq!(page["content-type"], "text/html; charset=utf-8");
@@ -199,7 +206,7 @@ fn the_first_deploy_uploads_every_file_with_its_content_type_and_cache_control()
         assert_eq!(script["content-type"], "text/javascript; charset=utf-8");
         assert_eq!(script["cache-control"], "public, max-age=31536000, immutable");
     }
-    let css = all_files(&site.out()).into_iter().find(|p| p.ends_with(".css")).expect("the fixture has a stylesheet");
+    let css = site_files(&site).into_iter().find(|p| p.ends_with(".css")).expect("the fixture has a stylesheet");
     assert_eq!(reader.head(&format!("{prefix}/{css}"))["content-type"], "text/css; charset=utf-8");
 }
 
@@ -258,7 +265,7 @@ fn a_dry_run_prints_the_plan_and_changes_nothing() {
     let prefix = unique_prefix("dry");
     let site = site_for(&server, &server.endpoint, &prefix, "");
     let run = deploy_ok(&site, &server, &["--dry-run"]);
-    let files = all_files(&site.out());
+    let files = site_files(&site);
     assert_eq!(run.stdout.lines().filter(|l| l.starts_with("upload  new")).count(), files.len(), "{}", run.stdout);
     assert!(run.stdout.contains("articles/dalian-port/index.html"));
     assert!(
@@ -386,7 +393,7 @@ fn the_server_stopping_mid_deploy_fails_clearly_and_a_rerun_completes() {
     assert!(run.stderr.contains("error[E089]") && run.stderr.contains("Run `gazette deploy` again"), "{}", run.stderr);
     let reader = Reader::new(&server);
     let partial = reader.list(&prefix);
-    let files = all_files(&site.out());
+    let files = site_files(&site);
     assert!(!partial.is_empty() && partial.len() < files.len(), "{} of {} files went up", partial.len(), files.len());
     let local = local_md5s(&site);
     for (path, etag) in &partial {

@@ -11,6 +11,7 @@ mod deploy;
 mod escaping;
 mod feeds;
 mod front_matter;
+mod hardening;
 mod links;
 mod lists;
 mod markdown;
