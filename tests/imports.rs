@@ -1,8 +1,9 @@
 //! The stages form a one-way chain: no module under `src/` uses a later stage.
 //!
-//! config → load → model → plan → render → write → search → pipeline → build, check, serve →
-//! cmd (docs/architecture.md). The helpers below every stage (diagnostics, slug, urls,
-//! markdown, toml_input, progress, theme) may be used by any module and use no stage.
+//! config → load → model → plan → render → write → search → pipeline → build, check, serve,
+//! deploy → cmd (docs/architecture.md). The helpers below every stage (diagnostics, slug, urls,
+//! markdown, toml_input, progress, theme, media_type) may be used by any module and use no
+//! stage.
 
 use std::fs;
 use std::path::Path;
@@ -16,6 +17,7 @@ const RANKS: &[(&str, usize)] = &[
     ("toml_input", 0),
     ("progress", 0),
     ("theme", 0),
+    ("media_type", 0),
     ("config", 1),
     ("load", 2),
     ("fingerprint", 3),
@@ -29,6 +31,7 @@ const RANKS: &[(&str, usize)] = &[
     ("build", 9),
     ("check", 9),
     ("serve", 9),
+    ("deploy", 9),
     ("cmd", 10),
 ];
 
