@@ -127,9 +127,22 @@ fn names(max: usize) -> impl Strategy<Value = Vec<String>> {
 }
 
 fn deal() -> impl Strategy<Value = String> {
-    (names(3), word(), word(), proptest::option::of(0u64..5_000_000_000), proptest::option::of("[A-Z]{3}|cny|EURO"), word(), proptest::sample::select(&["announced", "agreement", "signed", "completed", "cancelled", "rumoured"][..]))
+    (
+        names(3),
+        word(),
+        word(),
+        proptest::option::of(0u64..5_000_000_000),
+        proptest::option::of("[A-Z]{3}|cny|EURO"),
+        word(),
+        proptest::sample::select(&["announced", "agreement", "signed", "completed", "cancelled", "rumoured"][..]),
+    )
         .prop_map(|(investors, place, what, amount, currency, sector, stage)| {
-            let mut deal = format!("[[deals]]\ninvestors = {}\nplace = {}\nwhat = {}\n", toml_list(&investors), toml_string(&place), toml_string(&what));
+            let mut deal = format!(
+                "[[deals]]\ninvestors = {}\nplace = {}\nwhat = {}\n",
+                toml_list(&investors),
+                toml_string(&place),
+                toml_string(&what)
+            );
             if let Some(amount) = amount {
                 deal.push_str(&format!("amount = {amount}\n"));
             }
@@ -147,13 +160,22 @@ fn article_front() -> impl Strategy<Value = String> {
         word().prop_map(|t| format!("title = {}\n", toml_string(&t))),
         date().prop_map(|d| format!("date = {d}\n")),
         line("updated", date()),
-        line("slug", prop_oneof![word().prop_map(|w| toml_string(&gazette::slug::slugify(&w))), word().prop_map(|w| toml_string(&w))]),
+        line(
+            "slug",
+            prop_oneof![
+                word().prop_map(|w| toml_string(&gazette::slug::slugify(&w))),
+                word().prop_map(|w| toml_string(&w))
+            ],
+        ),
         line("summary", word().prop_map(|w| toml_string(&w))),
         line("tags", prop_oneof![names(12).prop_map(|t| toml_list(&t)), Just("\"not a list\"".to_string())]),
         line("entities", names(8).prop_map(|e| toml_list(&e))),
         line("authors", names(3).prop_map(|a| toml_list(&a))),
         line("draft", prop_oneof![Just("true".to_string()), Just("false".to_string()), Just("\"yes\"".to_string())]),
-        line("corrections", (date(), word()).prop_map(|(d, t)| format!("[{{ date = {d}, text = {} }}]", toml_string(&t)))),
+        line(
+            "corrections",
+            (date(), word()).prop_map(|(d, t)| format!("[{{ date = {d}, text = {} }}]", toml_string(&t))),
+        ),
         line("tgas", Just("[\"typo\"]".to_string())),
     );
     let tables = (
@@ -163,7 +185,8 @@ fn article_front() -> impl Strategy<Value = String> {
     );
     (plain, tables).prop_map(|(plain, (source, deals, extra))| {
         let (title, date, updated, slug, summary, tags, entities, authors, draft, corrections, typo) = plain;
-        let mut front = [title, date, updated, slug, summary, tags, entities, authors, draft, corrections, typo].concat();
+        let mut front =
+            [title, date, updated, slug, summary, tags, entities, authors, draft, corrections, typo].concat();
         if let Some((name, url)) = source {
             front.push_str(&format!("[source]\nname = {}\n", toml_string(&name)));
             if let Some(url) = url {
@@ -206,7 +229,8 @@ fn markdown() -> impl Strategy<Value = String> {
         Just("<div><span>raw</div>\n\n".to_string()),
         Just("- [ ] task\n- [x] done\n\n".to_string()),
         (1usize..200).prop_map(|depth| format!("{} deep\n\n", ">".repeat(depth))),
-        (1usize..100).prop_map(|depth| (0..depth).map(|i| format!("{}- item\n", "  ".repeat(i))).collect::<String>() + "\n"),
+        (1usize..100)
+            .prop_map(|depth| (0..depth).map(|i| format!("{}- item\n", "  ".repeat(i))).collect::<String>() + "\n"),
         (1usize..200).prop_map(|depth| format!("{}x{}\n\n", "*".repeat(depth), "*".repeat(depth))),
         (1usize..3000).prop_map(|n| "## h\n\n".repeat(n)),
         (1usize..2000).prop_map(|n| "[^a]\n\n".repeat(n) + "[^a]: x\n\n"),
@@ -240,14 +264,33 @@ fn site_toml() -> impl Strategy<Value = String> {
     (
         prop_oneof![6 => Just("Fuzz Gazette".to_string()), 1 => word()],
         base_url,
-        line("language", prop_oneof![Just("\"en\"".to_string()), Just("\"zh-Hans\"".to_string()), word().prop_map(|w| toml_string(&w))]),
+        line(
+            "language",
+            prop_oneof![
+                Just("\"en\"".to_string()),
+                Just("\"zh-Hans\"".to_string()),
+                word().prop_map(|w| toml_string(&w))
+            ],
+        ),
         line("description", word().prop_map(|w| toml_string(&w))),
-        line("paginate_by", prop_oneof![Just("2".to_string()), Just("0".to_string()), Just("-1".to_string()), Just("100000".to_string())]),
+        line(
+            "paginate_by",
+            prop_oneof![
+                Just("2".to_string()),
+                Just("0".to_string()),
+                Just("-1".to_string()),
+                Just("100000".to_string())
+            ],
+        ),
         line("feed_limit", prop_oneof![Just("3".to_string()), Just("0".to_string()), Just("\"many\"".to_string())]),
         line("unknown_key", Just("1".to_string())),
     )
         .prop_map(|(title, base_url, language, description, paginate_by, feed_limit, unknown)| {
-            format!("title = {}\nbase_url = {}\n{language}{description}{paginate_by}{feed_limit}{unknown}", toml_string(&title), toml_string(&base_url))
+            format!(
+                "title = {}\nbase_url = {}\n{language}{description}{paginate_by}{feed_limit}{unknown}",
+                toml_string(&title),
+                toml_string(&base_url)
+            )
         })
 }
 
@@ -258,22 +301,35 @@ struct Site {
 }
 
 fn article_file() -> impl Strategy<Value = (String, String)> {
-    (file_name(), article_front(), markdown(), proptest::option::of((any::<usize>(), any::<u8>(), hostile())))
-        .prop_map(|(name, front, body, mutation)| {
+    (file_name(), article_front(), markdown(), proptest::option::of((any::<usize>(), any::<u8>(), hostile()))).prop_map(
+        |(name, front, body, mutation)| {
             let text = format!("+++\n{front}+++\n{body}");
             let text = match mutation {
                 Some((at, how, insert)) => mutate(text, at, how, &insert),
                 None => text,
             };
             (format!("content/articles/2019/{name}.md"), text)
-        })
+        },
+    )
 }
 
 fn entity_file() -> impl Strategy<Value = (String, String)> {
-    (file_name(), word(), proptest::sample::select(&["organization", "person", "place", "other", "planet"][..]), names(3), proptest::option::of(word()), markdown())
+    (
+        file_name(),
+        word(),
+        proptest::sample::select(&["organization", "person", "place", "other", "planet"][..]),
+        names(3),
+        proptest::option::of(word()),
+        markdown(),
+    )
         .prop_map(|(file, name, kind, aliases, parent, body)| {
             let parent = parent.map(|p| format!("parent = {}\n", toml_string(&p))).unwrap_or_default();
-            let front = format!("name = {}\nkind = {}\naliases = {}\n{parent}", toml_string(&name), toml_string(kind), toml_list(&aliases));
+            let front = format!(
+                "name = {}\nkind = {}\naliases = {}\n{parent}",
+                toml_string(&name),
+                toml_string(kind),
+                toml_list(&aliases)
+            );
             (format!("content/entities/{file}.md"), format!("+++\n{front}+++\n{body}"))
         })
 }
@@ -315,13 +371,22 @@ fn write_site(root: &Path, site: &Site) -> u64 {
 }
 
 fn output_bytes(dir: &Path) -> u64 {
-    walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()).map(|e| e.metadata().map(|m| m.len()).unwrap_or(0)).sum()
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.metadata().map(|m| m.len()).unwrap_or(0))
+        .sum()
 }
 
 type Located = (&'static str, Option<PathBuf>, usize);
 
 fn content_errors(diagnostics: &[Diagnostic]) -> BTreeSet<Located> {
-    diagnostics.iter().filter(|d| d.is_error() && !WRITE_CODES.contains(&d.code)).map(|d| (d.code, d.file.clone(), d.line)).collect()
+    diagnostics
+        .iter()
+        .filter(|d| d.is_error() && !WRITE_CODES.contains(&d.code))
+        .map(|d| (d.code, d.file.clone(), d.line))
+        .collect()
 }
 
 /// Cases run so far in this process; every `PROGRESS_EVERY` a line goes to stderr, so that a
@@ -339,12 +404,22 @@ fn run_case(site: &Site) -> Result<(), TestCaseError> {
     let input = write_site(&root, site);
     let output = dir.path().join("out");
     let clock = chrono::DateTime::parse_from_rfc3339("2024-06-01T12:00:00+08:00").expect("a valid clock");
-    let options = BuildOptions { root, output: Some(output.clone()), clock: Some(clock), no_search: true, ..BuildOptions::default() };
+    let options = BuildOptions {
+        root,
+        output: Some(output.clone()),
+        clock: Some(clock),
+        no_search: true,
+        ..BuildOptions::default()
+    };
 
     let built = build(&options);
     let checked = check(&options);
     for error in built.diagnostics.iter().filter(|d| d.is_error()) {
-        prop_assert!(error.file.is_some() || WRITE_CODES.contains(&error.code), "an error without a file: {}", error.render(false));
+        prop_assert!(
+            error.file.is_some() || WRITE_CODES.contains(&error.code),
+            "an error without a file: {}",
+            error.render(false)
+        );
         prop_assert!(
             error.line > 0 || WHOLE_FILE_CODES.contains(&error.code) || WRITE_CODES.contains(&error.code),
             "an error without a line: {}",
