@@ -33,6 +33,19 @@ pub enum Content {
     },
     EntityFeed(usize),
     Archive,
+    /// `/deals/`: every deal, newest first, paginated.
+    Deals {
+        page: usize,
+    },
+    /// One facet value's deals (`site.deals.facets[facet]`), paginated.
+    DealFacet {
+        facet: usize,
+        page: usize,
+    },
+    /// `/deals/atom.xml`: the newest deals.
+    DealsFeed,
+    DealsCsv,
+    DealsJson,
     /// `/search/`, with the cargo feature `search`; its index is written by the `search` stage.
     Search,
     SiteFeed,
@@ -53,6 +66,12 @@ pub struct Output {
     /// Relative to the output folder, with `/`.
     pub path: String,
     pub content: Content,
+}
+
+/// An entity's pages: enough for its own articles and for those about what lies below it.
+pub fn entity_page_count(site: &Site, entity: usize) -> usize {
+    let below = site.deals.of_entity(entity).map_or(0, |r| r.below.len());
+    page_count(site.entities[entity].tagged.len().max(below), site.config.paginate_by)
 }
 
 /// How many list pages `count` items need (at least one: an empty list still has its page).
@@ -82,13 +101,30 @@ pub fn plan(site: &Site) -> Result<Vec<Output>, Vec<Diagnostic>> {
     }
     push(urls::ENTITIES_DIR.into(), Content::EntityIndex);
     for (entity, entry) in site.entities.iter().enumerate() {
-        for page in 1..=page_count(entry.tagged.len(), per_page) {
+        for page in 1..=entity_page_count(site, entity) {
             push(urls::entity_dir(&entry.slug, page), Content::Entity { entity, page });
         }
     }
     push(urls::ARCHIVE_DIR.into(), Content::Archive);
     if site.config.search {
         push(urls::SEARCH_DIR.into(), Content::Search);
+    }
+    if site.config.deals {
+        for page in 1..=page_count(site.deals.all.len(), per_page) {
+            push(urls::deals_dir(page), Content::Deals { page });
+        }
+        for (facet, entry) in site.deals.facets.iter().enumerate() {
+            for page in 1..=page_count(entry.list.deals.len(), per_page) {
+                push(urls::deal_facet_dir(entry.kind.as_str(), &entry.slug, page), Content::DealFacet { facet, page });
+            }
+        }
+        for (path, content) in [
+            (format!("{}{}", urls::DEALS_DIR, urls::FEED_FILE), Content::DealsFeed),
+            (urls::DEALS_CSV.to_string(), Content::DealsCsv),
+            (urls::DEALS_JSON.to_string(), Content::DealsJson),
+        ] {
+            outputs.push(Output { path, content });
+        }
     }
 
     for (tag, entry) in site.tags.iter().enumerate() {
@@ -145,6 +181,11 @@ fn source_of(site: &Site, content: &Content) -> String {
         Content::TagIndex => "the list of tags".into(),
         Content::EntityIndex => "the list of entities".into(),
         Content::Archive => "the archive".into(),
+        Content::Deals { .. } | Content::DealsFeed | Content::DealsCsv | Content::DealsJson => "the deals pages".into(),
+        Content::DealFacet { facet, .. } => {
+            let facet = &site.deals.facets[*facet];
+            format!("the deals of the {} {:?}", facet.kind.as_str(), facet.name)
+        }
         Content::Search => "the search page".into(),
         Content::SiteFeed => "the site's Atom feed".into(),
         Content::Sitemap | Content::SitemapPart(_) => "the sitemap".into(),

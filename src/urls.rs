@@ -26,7 +26,20 @@ pub fn entity_dir(slug: &str, page: usize) -> String {
     paginated(&format!("entities/{slug}/"), page)
 }
 
+/// `/deals/`, or page `page` of it.
+pub fn deals_dir(page: usize) -> String {
+    paginated(DEALS_DIR, page)
+}
+
+/// A facet value's deals: `deals/place/liaoning-province/`, or page `page` of them.
+pub fn deal_facet_dir(facet: &str, slug: &str, page: usize) -> String {
+    paginated(&format!("{DEALS_DIR}{facet}/{slug}/"), page)
+}
+
 pub const TAGS_DIR: &str = "tags/";
+pub const DEALS_DIR: &str = "deals/";
+pub const DEALS_CSV: &str = "deals/deals.csv";
+pub const DEALS_JSON: &str = "deals/deals.json";
 pub const ENTITIES_DIR: &str = "entities/";
 pub const ARCHIVE_DIR: &str = "archive/";
 pub const SEARCH_DIR: &str = "search/";

@@ -58,9 +58,9 @@ pub struct CorrectionFront {
 #[serde(deny_unknown_fields)]
 pub struct DealFront {
     #[serde(default)]
-    pub investors: Vec<String>,
+    pub investors: Vec<Spanned<String>>,
     pub place: Spanned<String>,
-    pub what: String,
+    pub what: Spanned<String>,
     #[serde(default)]
     pub amount: Option<Spanned<u64>>,
     #[serde(default)]
@@ -71,7 +71,7 @@ pub struct DealFront {
     pub stage: Option<DealStage>,
 }
 
-#[derive(Deserialize, Serialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Deserialize, Serialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum DealStage {
     Announced,
@@ -101,6 +101,33 @@ pub enum EntityKind {
     Place,
     #[default]
     Other,
+}
+
+impl DealStage {
+    pub const ALL: [DealStage; 5] =
+        [DealStage::Announced, DealStage::Agreement, DealStage::Signed, DealStage::Completed, DealStage::Cancelled];
+
+    /// The value as the front matter spells it, also its URL segment.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DealStage::Announced => "announced",
+            DealStage::Agreement => "agreement",
+            DealStage::Signed => "signed",
+            DealStage::Completed => "completed",
+            DealStage::Cancelled => "cancelled",
+        }
+    }
+
+    /// For readers: "Signed".
+    pub fn label(self) -> &'static str {
+        match self {
+            DealStage::Announced => "Announced",
+            DealStage::Agreement => "Agreement",
+            DealStage::Signed => "Signed",
+            DealStage::Completed => "Completed",
+            DealStage::Cancelled => "Cancelled",
+        }
+    }
 }
 
 impl EntityKind {

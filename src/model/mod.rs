@@ -6,10 +6,12 @@
 //! where. Everything after this stage reads the `Site` and never the files.
 
 pub mod articles;
+pub mod deals;
 pub mod entities;
 pub mod language;
 pub mod links;
 pub mod mentions;
+pub mod places;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -23,10 +25,13 @@ use crate::load::frontmatter::{ArticleFront, EntityFront, PageFront, SourceFront
 use crate::load::{Document, Loaded};
 use crate::markdown;
 use crate::slug::slugify;
-use articles::{ArticleHead, Correction, Deal, check_head, check_slug, is_published};
+use articles::{ArticleHead, Correction, check_head, check_slug, is_published};
+pub use deals::Deal;
+use deals::PlacedDeal;
 pub use entities::{Entity, EntityRegistry};
 pub use links::LinkResolver;
 use mentions::MentionFinder;
+pub use places::DealIndex;
 
 #[derive(Debug)]
 pub struct Article {
@@ -47,6 +52,7 @@ pub struct Article {
     pub draft: bool,
     pub source: Option<SourceFront>,
     pub corrections: Vec<Correction>,
+    /// Resolved: investors and place are entity ids.
     pub deals: Vec<Deal>,
     pub extra: toml::Table,
     pub html: String,
@@ -82,6 +88,8 @@ pub struct Site {
     pub entities: Vec<Entity>,
     pub pages: Vec<Page>,
     pub static_files: Vec<PathBuf>,
+    /// Every deal, newest first, rolled up the `parent` tree, with the facets of `/deals/`.
+    pub deals: DealIndex,
 }
 
 /// The source documents the model was built from, handed back for `gazette check`, whose
@@ -130,6 +138,8 @@ pub struct ArticleDraft {
     body: markdown::Rendered,
     language: String,
     mentions: Vec<(usize, usize)>,
+    /// Set by the model once places are resolved; `serve` keeps the previous resolution.
+    deals: Vec<PlacedDeal>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -139,7 +149,13 @@ impl ArticleDraft {
         (&self.tags, &self.entities)
     }
 
-    /// The finished article, with its tag and entity ids, and the draft's diagnostics.
+    /// The deals whose places are resolved, for the caller to resolve the investors of.
+    pub fn take_deals(&mut self) -> Vec<PlacedDeal> {
+        std::mem::take(&mut self.deals)
+    }
+
+    /// The finished article, with its tag and entity ids, and the draft's diagnostics; its
+    /// `deals` are empty, for the caller to fill with the resolved deals.
     pub fn into_article(self, tags: Vec<usize>, entities: Vec<usize>) -> (Article, Vec<Diagnostic>) {
         let head = self.head;
         let article = Article {
@@ -157,7 +173,7 @@ impl ArticleDraft {
             draft: self.draft,
             source: self.source,
             corrections: head.corrections,
-            deals: head.deals,
+            deals: Vec::new(),
             extra: self.extra,
             html: self.body.html,
             word_count: self.body.word_count,
@@ -196,19 +212,25 @@ fn build_model(
     let resolver = LinkResolver::new(&config, &published, &page_heads, &registry);
     drop(published);
     let finder = MentionFinder::new(&registry.profile_names());
+    let places = deals::PlaceNames::new(&registry);
 
     let mut slots: Vec<Option<Document<ArticleFront>>> = article_docs.into_iter().map(Some).collect();
     let drafts: Vec<ArticleDraft> = slots
         .par_iter_mut()
         .zip(heads)
         .filter_map(|(slot, head)| {
-            let draft = draft_article(slot.as_ref()?, head?, &resolver, &finder, &config.language);
+            let document = slot.as_ref()?;
+            let mut draft = draft_article(document, head?, &resolver, &finder, &config.language);
+            let (placed, problems) = deals::resolve_places(document, &draft.head.deals, &places);
+            draft.deals = placed;
+            draft.diagnostics.extend(problems);
             if !keep_sources {
                 *slot = None;
             }
             Some(draft)
         })
         .collect();
+    drop(places);
 
     for document in &entity_docs {
         if let Some(id) = registry.resolve(document.front.name.get_ref()) {
@@ -222,7 +244,8 @@ fn build_model(
 
     let mut tag_index = TagIndex::default();
     let mut articles = Vec::with_capacity(drafts.len());
-    for draft in drafts {
+    for mut draft in drafts {
+        let placed = draft.take_deals();
         let (tag_names, entity_names) = draft.names();
         let mut tags = Vec::new();
         for id in tag_names.iter().filter_map(|tag| tag_index.add(tag)) {
@@ -236,7 +259,9 @@ fn build_model(
                 entity_ids.push(id);
             }
         }
-        let (article, warnings) = draft.into_article(tags, entity_ids);
+        let (mut article, warnings) = draft.into_article(tags, entity_ids);
+        article.deals =
+            placed.into_iter().map(|p| deals::resolve_investors(p, |name| registry.resolve_or_add(name))).collect();
         diagnostics.extend(warnings);
         articles.push(article);
     }
@@ -294,6 +319,7 @@ pub fn draft_article(
         body,
         language,
         mentions,
+        deals: Vec::new(),
         diagnostics,
     }
 }
@@ -483,6 +509,12 @@ fn index(
         for (entity, _) in &mut article.mentions {
             *entity = entity_rank[*entity];
         }
+        for deal in &mut article.deals {
+            deal.place = entity_rank[deal.place];
+            for investor in &mut deal.investors {
+                *investor = entity_rank[*investor];
+            }
+        }
         article.mentions.sort_unstable();
         for &(entity, _) in &article.mentions {
             if !article.entities.contains(&entity) {
@@ -504,5 +536,6 @@ fn index(
         entity.related = related;
     }
     pages.sort_by(|a, b| a.slug.cmp(&b.slug));
-    Site { config, articles, tags, entities, pages, static_files }
+    let deals = places::index(&articles, &entities, config.deals);
+    Site { config, articles, tags, entities, pages, static_files, deals }
 }

@@ -5,6 +5,11 @@
 //! `Renderer` is built once per build (templates compiled, article cards prepared) and is
 //! then shared by all threads.
 
+pub mod amounts;
+pub mod chart;
+mod deal_data;
+mod deal_pages;
+pub mod deal_views;
 pub mod feeds;
 pub mod templates;
 pub mod theme;
@@ -41,6 +46,8 @@ pub struct Renderer<'a> {
     /// Each article's Atom `<entry>`, made the first time a feed needs it and shared by all.
     feed_entries: Vec<OnceLock<String>>,
     sitemap: Vec<SitemapEntry>,
+    /// One row per deal, by deal id (`deal_views::rows`).
+    deal_rows: Vec<Value>,
 }
 
 impl<'a> Renderer<'a> {
@@ -57,7 +64,8 @@ impl<'a> Renderer<'a> {
         let site_value = site_value(site, &urls);
         let sitemap = sitemap_entries(site, &urls, outputs);
         let feed_entries = (0..site.articles.len()).map(|_| OnceLock::new()).collect();
-        Renderer { site, templates, urls, site_value, cards, feed_entries, sitemap }
+        let deal_rows = deal_views::rows(site, &urls, &cards);
+        Renderer { site, templates, urls, site_value, cards, feed_entries, sitemap, deal_rows }
     }
 
     /// The cards, handed back for the next `with_cards`.
@@ -92,19 +100,13 @@ impl<'a> Renderer<'a> {
                 )?
             }
             Content::EntityIndex => self.render_entity_index(output)?,
-            Content::Entity { entity, page } => {
-                let entry = &site.entities[*entity];
-                let entity_value = self.entity_value(*entity);
-                self.render_list(
-                    "entity.html",
-                    output,
-                    *page,
-                    &entry.tagged,
-                    |n| urls::entity_dir(&entry.slug, n),
-                    vec![("entity", entity_value)],
-                )?
-            }
+            Content::Entity { entity, page } => self.render_entity(output, *entity, *page)?,
             Content::Archive => self.render_archive(output)?,
+            Content::Deals { page } => self.render_deals(output, None, *page)?,
+            Content::DealFacet { facet, page } => self.render_deals(output, Some(*facet), *page)?,
+            Content::DealsFeed => deal_data::atom(site, &self.urls),
+            Content::DealsCsv => deal_data::csv(site, &self.urls),
+            Content::DealsJson => deal_data::json(site, &self.urls),
             Content::Search => self.render_search(output)?,
             Content::NotFound => self.render_template("404.html", output, vec![])?,
             Content::TagFeed(tag) => {
@@ -180,10 +182,24 @@ impl<'a> Renderer<'a> {
         page: usize,
         articles: &[usize],
         dir_of: impl Fn(usize) -> String,
+        values: Vec<(&'static str, Value)>,
+    ) -> Result<String, Diagnostic> {
+        let total_pages = page_count(articles.len(), self.site.config.paginate_by);
+        self.render_list_of_pages(template, output, (page, total_pages), articles, dir_of, values)
+    }
+
+    /// `render_list` with the number of pages given: an entity's pages also hold the
+    /// articles about what lies below it.
+    fn render_list_of_pages(
+        &self,
+        template: &str,
+        output: &Output,
+        (page, total_pages): (usize, usize),
+        articles: &[usize],
+        dir_of: impl Fn(usize) -> String,
         mut values: Vec<(&'static str, Value)>,
     ) -> Result<String, Diagnostic> {
         let per_page = self.site.config.paginate_by;
-        let total_pages = page_count(articles.len(), per_page);
         let start = ((page - 1) * per_page).min(articles.len());
         let end = (start + per_page).min(articles.len());
         let items = articles[start..end].iter().map(|&i| self.cards[i].clone()).collect();
@@ -197,7 +213,9 @@ impl<'a> Renderer<'a> {
         // Articles are newest first: the previous (older) one comes after this one.
         let previous = self.cards.get(index + 1);
         let next = index.checked_sub(1).and_then(|i| self.cards.get(i));
-        let article_value = views::article(article, &self.cards[index], previous, next);
+        let first = self.site.deals.first_of_article.get(index).copied().unwrap_or(0);
+        let deals = self.deal_rows.get(first..first + article.deals.len()).unwrap_or_default().to_vec();
+        let article_value = views::article(article, &self.cards[index], previous, next, deals);
         self.render_template("article.html", output, vec![("article", article_value)])
     }
 
@@ -265,6 +283,27 @@ impl<'a> Renderer<'a> {
             ("mention_count", Value::from(entry.mentioned_only.len())),
             ("count", Value::from(entry.tagged.len())),
         ])
+    }
+
+    fn render_entity(&self, output: &Output, entity: usize, page: usize) -> Result<String, Diagnostic> {
+        let entry = &self.site.entities[entity];
+        let mut entity_value = self.entity_value(entity);
+        if let Some(fields) = entity_value.as_map() {
+            let mut fields = fields.clone();
+            for (key, value) in self.entity_deal_values(entity) {
+                fields.insert(key.into(), value);
+            }
+            entity_value = Value::from(fields);
+        }
+        let total_pages = crate::plan::entity_page_count(self.site, entity);
+        self.render_list_of_pages(
+            "entity.html",
+            output,
+            (page, total_pages),
+            &entry.tagged,
+            |n| urls::entity_dir(&entry.slug, n),
+            vec![("entity", entity_value), ("below", self.below_value(entity, page))],
+        )
     }
 
     fn render_entity_index(&self, output: &Output) -> Result<String, Diagnostic> {
@@ -389,6 +428,7 @@ pub fn site_value(site: &Site, urls: &Urls) -> Value {
         ("tags_url", Value::from(urls.of(urls::TAGS_DIR))),
         ("entities_url", Value::from(urls.of(urls::ENTITIES_DIR))),
         ("archive_url", Value::from(urls.of(urls::ARCHIVE_DIR))),
+        ("deals_url", if site.config.deals { Value::from(urls.of(&urls::deals_dir(1))) } else { Value::none() }),
         ("search_url", if site.config.search { Value::from(urls.of(urls::SEARCH_DIR)) } else { Value::none() }),
         ("stylesheets", Value::from(stylesheets)),
         ("logo_url", Value::from(logo)),

@@ -28,9 +28,14 @@ pub const TEMPLATES: &[ThemeFile] = theme_files![
     "archive.html",
     "page.html",
     "search.html",
+    "deals.html",
     "404.html",
     "partials/card.html",
     "partials/pagination.html",
+    "partials/deal-table.html",
+    "partials/deal-totals.html",
+    "partials/deal-chart.html",
+    "partials/entity-deals.html",
 ];
 
 /// Files of the theme written to the output root.

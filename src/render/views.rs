@@ -8,7 +8,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use tera::{Map, Value};
 
-use crate::load::frontmatter::{DealStage, SourceFront};
+use crate::load::frontmatter::SourceFront;
 use crate::model::{Article, Entity, Site};
 use crate::urls::{self, Urls};
 
@@ -115,17 +115,6 @@ struct CorrectionView<'a> {
 }
 
 #[derive(Serialize)]
-struct DealView<'a> {
-    investors: &'a [String],
-    place: &'a str,
-    what: &'a str,
-    amount: Option<u64>,
-    currency: Option<&'a str>,
-    sector: Option<&'a str>,
-    stage: Option<DealStage>,
-}
-
-#[derive(Serialize)]
 struct ArticleExtras<'a> {
     content: &'a str,
     language: &'a str,
@@ -133,13 +122,19 @@ struct ArticleExtras<'a> {
     reading_minutes: usize,
     source: Option<&'a SourceFront>,
     corrections: Vec<CorrectionView<'a>>,
-    deals: Vec<DealView<'a>>,
     draft: bool,
 }
 
 /// The `article` of `article.html`: its card plus body, source, corrections, deals,
 /// previous (older) and next (newer) article.
-pub fn article(article: &Article, card: &Value, previous: Option<&Value>, next: Option<&Value>) -> Value {
+/// `deals` are the rows of its deals (`deal_views::rows`).
+pub fn article(
+    article: &Article,
+    card: &Value,
+    previous: Option<&Value>,
+    next: Option<&Value>,
+    deals: Vec<Value>,
+) -> Value {
     let extras = value(&ArticleExtras {
         content: &article.html,
         language: &article.language,
@@ -151,19 +146,6 @@ pub fn article(article: &Article, card: &Value, previous: Option<&Value>, next: 
             .iter()
             .map(|c| CorrectionView { date: DateView::new(&c.date), text: &c.text })
             .collect(),
-        deals: article
-            .deals
-            .iter()
-            .map(|d| DealView {
-                investors: &d.investors,
-                place: &d.place,
-                what: &d.what,
-                amount: d.amount,
-                currency: d.currency.as_deref(),
-                sector: d.sector.as_deref(),
-                stage: d.stage,
-            })
-            .collect(),
         draft: article.draft,
     });
     let mut merged = card.as_map().cloned().unwrap_or_default();
@@ -171,6 +153,7 @@ pub fn article(article: &Article, card: &Value, previous: Option<&Value>, next: 
         merged.extend(extras.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
     merged.insert("extra".into(), toml_table(article.extra.iter()));
+    merged.insert("deals".into(), Value::from(deals));
     merged.insert("previous".into(), previous.cloned().unwrap_or_else(Value::none));
     merged.insert("next".into(), next.cloned().unwrap_or_else(Value::none));
     Value::from(merged)

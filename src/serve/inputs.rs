@@ -14,6 +14,7 @@ use tera::Value;
 
 use crate::config::Config;
 use crate::load::TemplateFile;
+use crate::model::places::DealList;
 use crate::model::{Article, Entity, Page, Site, Tag};
 use crate::plan::{Content, Output, page_count};
 
@@ -90,12 +91,13 @@ pub fn global(config: &Config, templates: &[TemplateFile], site_value: &Value) -
         drafts,
         future,
         search,
+        deals,
         // "Now" decides which articles are published; the model carries that, not the pages.
         now: _,
     } = config;
     finish(|h| {
         (root, output, title, base_url, base_path, language, description).hash(h);
-        (paginate_by, feed_limit, drafts, future, search).hash(h);
+        (paginate_by, feed_limit, drafts, future, search, deals).hash(h);
         let mut names: Vec<(&str, &str)> = templates.iter().map(|t| (t.name.as_str(), t.text.as_str())).collect();
         names.sort_unstable();
         names.hash(h);
@@ -156,10 +158,85 @@ pub struct ArticleHashes<'a> {
 pub fn fingerprints(site: &Site, outputs: &[Output], global: u64, hashes: &ArticleHashes) -> Vec<u64> {
     use rayon::prelude::*;
     let sitemap = sitemap_hash(site, outputs);
-    outputs.par_iter().map(|output| fingerprint(site, output, global, hashes, sitemap)).collect()
+    let deals = deal_hashes(site, hashes.cards);
+    let context = Context { site, global, hashes, sitemap, deals: &deals };
+    outputs.par_iter().map(|output| fingerprint(&context, output)).collect()
 }
 
-fn fingerprint(site: &Site, output: &Output, global: u64, hashes: &ArticleHashes, sitemap: u64) -> u64 {
+/// What every output's fingerprint may read.
+struct Context<'a> {
+    site: &'a Site,
+    global: u64,
+    hashes: &'a ArticleHashes<'a>,
+    sitemap: u64,
+    /// By deal id: everything its row shows (`deal_hashes`).
+    deals: &'a [u64],
+}
+
+/// Each deal's row: the deal, its article's card, the names and slugs of its investors and
+/// of its place and the place's ancestors.
+fn deal_hashes(site: &Site, cards: &[u64]) -> Vec<u64> {
+    use rayon::prelude::*;
+    let entity = |id: usize, h: &mut ahash::AHasher| (&site.entities[id].name, &site.entities[id].slug).hash(h);
+    site.deals
+        .all
+        .par_iter()
+        .map(|at| {
+            finish(|h| {
+                let deal = &site.articles[at.article].deals[at.index];
+                (deal, at.index, cards[at.article], site.deals.rolled_up).hash(h);
+                for id in crate::model::places::chain(&site.entities, deal.place) {
+                    entity(id, h);
+                }
+                for &id in &deal.investors {
+                    entity(id, h);
+                }
+            })
+        })
+        .collect()
+}
+
+/// A list of deals: all of its rows (the chart and totals read them all) or only `shown`.
+fn deal_list_hash(context: &Context, list: &DealList, shown: std::ops::Range<usize>, h: &mut ahash::AHasher) {
+    (list.deals.len(), &list.totals, &shown).hash(h);
+    for &d in &list.deals[shown.start.min(list.deals.len())..shown.end.min(list.deals.len())] {
+        context.deals[d].hash(h);
+    }
+}
+
+/// A page of `/deals/` or of a facet: its rows, and on page 1 every row (chart, totals) and
+/// the facet links.
+fn deals_page_hash(context: &Context, facet: Option<usize>, page: usize, h: &mut ahash::AHasher) {
+    let site = context.site;
+    let per_page = site.config.paginate_by;
+    let all;
+    let list = match facet {
+        Some(f) => {
+            let facet = &site.deals.facets[f];
+            (facet.kind, &facet.name, &facet.slug).hash(h);
+            if let Some(entity) = facet.entity {
+                entity_link_hash(&site.entities[entity], h);
+            }
+            &facet.list
+        }
+        None => {
+            all = DealList { deals: (0..site.deals.all.len()).collect(), totals: site.deals.totals.clone() };
+            &all
+        }
+    };
+    let start = (page - 1) * per_page;
+    let shown = if page == 1 { 0..list.deals.len() } else { start..start + per_page };
+    (page, page_count(list.deals.len(), per_page)).hash(h);
+    deal_list_hash(context, list, shown, h);
+    if page == 1 && facet.is_none() {
+        for facet in &site.deals.facets {
+            (facet.kind, &facet.name, &facet.slug, facet.list.deals.len()).hash(h);
+        }
+    }
+}
+
+fn fingerprint(context: &Context, output: &Output) -> u64 {
+    let Context { site, global, hashes, sitemap, .. } = *context;
     let config = &site.config;
     let per_page = config.paginate_by;
     // A page of a paginated list of `len` articles, `at(n)` the n-th: its cards and numbers.
@@ -191,6 +268,8 @@ fn fingerprint(site: &Site, output: &Output, global: u64, hashes: &ArticleHashes
             Content::Home { page } => list_page(h, site.articles.len(), &all, *page),
             Content::Article(i) => {
                 (hashes.articles[*i], hashes.cards[*i]).hash(h);
+                let first = site.deals.first_of_article.get(*i).copied().unwrap_or(0);
+                context.deals.get(first..first + site.articles[*i].deals.len()).hash(h);
                 hashes.cards.get(i + 1).hash(h);
                 i.checked_sub(1).map(|n| hashes.cards[n]).hash(h);
             }
@@ -222,6 +301,15 @@ fn fingerprint(site: &Site, output: &Output, global: u64, hashes: &ArticleHashes
                     hashes.cards[i].hash(h);
                 }
                 list_page(h, list.len(), &|n| list[n], *page);
+                crate::plan::entity_page_count(site, *entity).hash(h);
+                if let Some(rollup) = site.deals.of_entity(*entity) {
+                    let below = &rollup.below;
+                    list_page(h, below.len(), &|n| below[n], *page);
+                    if *page == 1 {
+                        let shown = rollup.shown(site.entities[*entity].kind);
+                        deal_list_hash(context, shown, 0..shown.deals.len(), h);
+                    }
+                }
             }
             Content::EntityFeed(entity) => {
                 let list = &site.entities[*entity].tagged;
@@ -234,6 +322,19 @@ fn fingerprint(site: &Site, output: &Output, global: u64, hashes: &ArticleHashes
                 }
             }
             Content::SiteFeed => feed(h, site.articles.len(), &all),
+            Content::Deals { page } => deals_page_hash(context, None, *page, h),
+            Content::DealFacet { facet, page } => deals_page_hash(context, Some(*facet), *page, h),
+            Content::DealsFeed => {
+                let shown = site.deals.all.len().min(config.feed_limit);
+                context.deals[..shown].hash(h);
+                for at in &site.deals.all[..shown] {
+                    hashes.articles[at.article].hash(h);
+                }
+                if shown == 0 {
+                    site.articles.iter().map(|a| a.updated.unwrap_or(a.date)).max().hash(h);
+                }
+            }
+            Content::DealsCsv | Content::DealsJson => context.deals.hash(h),
             Content::Sitemap => sitemap.hash(h),
             Content::SitemapPart(part) => (sitemap, part).hash(h),
             Content::Robots | Content::NotFound => {}

@@ -20,8 +20,9 @@ use crate::diagnostics::Diagnostic;
 use crate::load::frontmatter::ArticleFront;
 use crate::load::{self, Document};
 use crate::model::articles::{check_head, is_published};
+use crate::model::deals::{self, DealHead};
 use crate::model::mentions::MentionFinder;
-use crate::model::{Article, Site, Sources, Tag, draft_article};
+use crate::model::{Article, Deal, Site, Sources, Tag, draft_article, places};
 use crate::plan::{self, Output};
 use crate::render::{self, Templates, views};
 use crate::slug::slugify;
@@ -79,7 +80,8 @@ pub fn one_article(mut state: State, options: &BuildOptions, path: &Path) -> Pat
     let same_entities =
         old_document.front.entities.iter().map(|e| e.get_ref()).eq(document.front.entities.iter().map(|e| e.get_ref()));
     let tags_have_slugs = document.front.tags.iter().all(|t| !slugify(&spelling(t.get_ref())).is_empty());
-    if head.slug != state.site.articles[p].slug || !same_entities || !tags_have_slugs {
+    let deals = reresolve_deals(old_document, &state.site.articles[p].deals, &head.deals);
+    if head.slug != state.site.articles[p].slug || !same_entities || !tags_have_slugs || deals.is_none() {
         return Patched::NotApplicable(state);
     }
     let mut timings = vec![("read", started.elapsed())];
@@ -89,7 +91,8 @@ pub fn one_article(mut state: State, options: &BuildOptions, path: &Path) -> Pat
     let old_tags: Vec<String> = old_document.front.tags.iter().map(|t| spelling(t.get_ref())).collect();
     let new_tags: Vec<String> = document.front.tags.iter().map(|t| spelling(t.get_ref())).collect();
     let draft = draft_article(&document, head, &state.resolver, &state.finder, &config.language);
-    let (article, warnings) = draft.into_article(Vec::new(), state.site.articles[p].entities.clone());
+    let (mut article, warnings) = draft.into_article(Vec::new(), state.site.articles[p].entities.clone());
+    article.deals = deals.unwrap_or_default();
     state.sources.articles[old_source] = document;
     state.site.config = config;
     timings.push(("markdown", lap.elapsed()));
@@ -102,8 +105,13 @@ pub fn one_article(mut state: State, options: &BuildOptions, path: &Path) -> Pat
     let tag_pages_before = tag_pages(&state.site);
     let renamed = retag(&mut state, p, &old_tags, &new_tags);
     let q = move_article(&mut state, p, article);
-    // The plan lists articles in order and tags with their page counts; nothing else moved.
-    let same_plan = p == q && tag_pages(&state.site) == tag_pages_before && !state.outputs.is_empty();
+    let facets_before = std::mem::take(&mut state.site.deals.facets);
+    // The model's own roll-up, over the articles in their new order.
+    state.site.deals = places::index(&state.site.articles, &state.site.entities, state.site.config.deals);
+    let same_facets = facets_before.iter().map(facet_page).eq(state.site.deals.facets.iter().map(facet_page));
+    // The plan lists articles in order, tags and deal facets with their page counts; nothing
+    // else moved.
+    let same_plan = p == q && same_facets && tag_pages(&state.site) == tag_pages_before && !state.outputs.is_empty();
     timings.push(("index", lap.elapsed()));
     let lap = Instant::now();
 
@@ -129,6 +137,39 @@ pub fn one_article(mut state: State, options: &BuildOptions, path: &Path) -> Pat
     };
     timings.push(("plan", lap.elapsed()));
     Patched::Applied { state, templates, outputs, warnings, timings }
+}
+
+/// What the plan takes from a deal facet: its path and number of deals.
+fn facet_page(facet: &places::Facet) -> (places::FacetKind, &str, usize) {
+    (facet.kind, facet.slug.as_str(), facet.list.deals.len())
+}
+
+/// The edited deals resolved with the names the article's deals had before, which the model
+/// resolved under the same profiles; `None` when a deal names a place or investor the old
+/// deals did not (only the model can resolve those).
+fn reresolve_deals(old: &Document<ArticleFront>, resolved: &[Deal], heads: &[DealHead]) -> Option<Vec<Deal>> {
+    let mut places: HashMap<String, usize> = HashMap::new();
+    let mut investors: HashMap<String, usize> = HashMap::new();
+    for (front, deal) in old.front.deals.iter().zip(resolved) {
+        places.insert(deals::collapse(front.place.get_ref()), deal.place);
+        // Two names of one investor were merged into one id: their order no longer tells.
+        if front.investors.len() == deal.investors.len() {
+            for (name, &id) in front.investors.iter().zip(&deal.investors) {
+                investors.insert(deals::collapse(name.get_ref()), id);
+            }
+        }
+    }
+    heads
+        .iter()
+        .map(|head| {
+            let place = *places.get(&head.place)?;
+            if !head.investors.iter().all(|name| investors.contains_key(name)) {
+                return None;
+            }
+            let placed = deals::PlacedDeal { head: head.clone(), place };
+            Some(deals::resolve_investors(placed, |name| investors.get(name).copied()))
+        })
+        .collect()
 }
 
 /// A tag as the model counts it: runs of whitespace as one space.

@@ -6,6 +6,7 @@
 //! on the page and in the feeds. `support` holds the helpers they share.
 
 mod bad_input;
+mod deals;
 mod escaping;
 mod feeds;
 mod front_matter;
