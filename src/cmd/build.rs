@@ -24,6 +24,9 @@ pub struct BuildArgs {
     /// Leave out the deal pages, the deal data and the roll-ups up the `parent` tree
     #[arg(long)]
     pub no_deals: bool,
+    /// Replace the output folder even if it holds files that gazette did not write (they are deleted)
+    #[arg(long)]
+    pub force: bool,
     /// Print the time each pipeline stage took
     #[arg(long)]
     pub timings: bool,
@@ -37,6 +40,7 @@ pub fn run(args: BuildArgs) -> i32 {
         progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
         no_search: args.no_search,
         no_deals: args.no_deals,
+        force: args.force,
         ..args.site.options()
     };
     let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));

@@ -10,6 +10,7 @@ mod deals;
 mod escaping;
 mod feeds;
 mod front_matter;
+mod hardening;
 mod links;
 mod lists;
 mod markdown;
