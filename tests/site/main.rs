@@ -7,6 +7,8 @@
 
 mod bad_input;
 mod deals;
+#[cfg(feature = "deploy")]
+mod deploy;
 mod escaping;
 mod feeds;
 mod front_matter;
