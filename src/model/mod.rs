@@ -10,8 +10,9 @@ pub mod entities;
 pub mod language;
 pub mod links;
 pub mod mentions;
+pub mod translations;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
@@ -37,8 +38,14 @@ pub struct Article {
     pub updated: Option<DateTime<FixedOffset>>,
     /// Plain text: the front matter's `summary`, else the first paragraph.
     pub summary: String,
-    /// The site's language, or the one its script shows (`zh`, `ja`, `ko`): see `language`.
+    /// Its `language` key (in BCP 47's canonical case), else the site's language, or the one
+    /// its script shows (`zh`, `ja`, `ko`): see `language`.
     pub language: String,
+    /// The slug of the original this article translates (`translation_of`).
+    pub translation_of: Option<String>,
+    /// The other versions of its story, by index: the original first, then by language.
+    /// Empty for an article in one language only.
+    pub translations: Vec<usize>,
     pub tags: Vec<usize>,
     pub entities: Vec<usize>,
     /// Registered entities found in the text: (entity, times), including tagged ones.
@@ -82,6 +89,9 @@ pub struct Site {
     pub entities: Vec<Entity>,
     pub pages: Vec<Page>,
     pub static_files: Vec<PathBuf>,
+    /// The languages with articles, each with its list and feed; empty when all articles are
+    /// in one language (the home page and the site feed are then that language's list).
+    pub languages: Vec<language::Language>,
 }
 
 /// The source documents the model was built from, handed back for `gazette check`, whose
@@ -129,6 +139,7 @@ pub struct ArticleDraft {
     extra: toml::Table,
     body: markdown::Rendered,
     language: String,
+    declared: translations::Declared,
     mentions: Vec<(usize, usize)>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -137,6 +148,11 @@ impl ArticleDraft {
     /// Tag and entity names (whitespace-collapsed), for the caller to resolve to ids.
     pub fn names(&self) -> (&[String], &[String]) {
         (&self.tags, &self.entities)
+    }
+
+    /// Where its `language` and `translation_of` keys are, for the translation checks.
+    pub fn declared(&self) -> &translations::Declared {
+        &self.declared
     }
 
     /// The finished article, with its tag and entity ids, and the draft's diagnostics.
@@ -150,6 +166,8 @@ impl ArticleDraft {
             updated: head.updated,
             summary: self.summary.unwrap_or(self.body.first_paragraph),
             language: self.language,
+            translation_of: self.declared.translation_of.map(|(slug, _)| slug),
+            translations: Vec::new(),
             tags,
             entities,
             mentions: self.mentions,
@@ -191,6 +209,7 @@ fn build_model(
     }
     let published: Vec<(&Document<ArticleFront>, &ArticleHead)> =
         article_docs.iter().zip(&heads).filter_map(|(d, h)| h.as_ref().map(|h| (d, h))).collect();
+    let unpublished_slugs = unpublished_slugs(&article_docs, &heads);
     check_unique_slugs(&published, &mut diagnostics);
     let page_heads = check_pages(&page_docs, &config, &mut diagnostics);
     let resolver = LinkResolver::new(&config, &published, &page_heads, &registry);
@@ -222,7 +241,9 @@ fn build_model(
 
     let mut tag_index = TagIndex::default();
     let mut articles = Vec::with_capacity(drafts.len());
+    let mut declared = Vec::with_capacity(drafts.len());
     for draft in drafts {
+        declared.push(draft.declared().clone());
         let (tag_names, entity_names) = draft.names();
         let mut tags = Vec::new();
         for id in tag_names.iter().filter_map(|tag| tag_index.add(tag)) {
@@ -240,6 +261,14 @@ fn build_model(
         diagnostics.extend(warnings);
         articles.push(article);
     }
+
+    let versions: Vec<translations::Version> = articles
+        .iter()
+        .zip(&declared)
+        .map(|(a, declared)| translations::Version { path: &a.path, slug: &a.slug, language: &a.language, declared })
+        .collect();
+    diagnostics.extend(translations::check(&versions, &unpublished_slugs));
+    drop(versions);
 
     let sources = Sources { articles: slots.into_iter().flatten().collect(), entities: entity_docs, pages: page_docs };
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -263,7 +292,7 @@ pub fn draft_article(
     let (mut body, mut diagnostics) =
         resolver.render(&document.path, document.body(), document.body_line(), &document.text);
     let mentions = finder.find(&body.text);
-    let language = language::detect(&[&head.title, &body.text], site_language);
+    let (language, declared) = language::resolve(document, &[&head.title, &body.text], site_language, &mut diagnostics);
     body.text = String::new();
     let mut keep_named = |names: &[toml::Spanned<String>], field: &str, what: &str, hint: &str| -> Vec<String> {
         let mut kept = Vec::with_capacity(names.len());
@@ -293,6 +322,7 @@ pub fn draft_article(
         extra: front.extra.clone(),
         body,
         language,
+        declared,
         mentions,
         diagnostics,
     }
@@ -327,6 +357,20 @@ fn build_pages(page_heads: Vec<PageHead>, resolver: &LinkResolver, diagnostics: 
                 html: body.html,
                 extra: document.front.extra.clone(),
             }
+        })
+        .collect()
+}
+
+/// The slugs of the articles this build leaves out (drafts, scheduled, or broken ones): a
+/// `translation_of` naming one is not reported as naming no article.
+fn unpublished_slugs(documents: &[Document<ArticleFront>], heads: &[Option<ArticleHead>]) -> HashSet<String> {
+    documents
+        .iter()
+        .zip(heads)
+        .filter(|(_, head)| head.is_none())
+        .map(|(document, _)| match &document.front.slug {
+            Some(slug) => slug.get_ref().clone(),
+            None => slugify(&document.stem()),
         })
         .collect()
 }
@@ -437,6 +481,8 @@ fn index(
     static_files: Vec<PathBuf>,
 ) -> Site {
     articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    translations::link(&mut articles);
+    let languages = language::lists(&articles, &config.language);
 
     // Tags and entities sorted by slug; ids are remapped to the sorted order.
     let mut tag_order: Vec<usize> = (0..tag_index.slugs.len()).collect();
@@ -504,5 +550,5 @@ fn index(
         entity.related = related;
     }
     pages.sort_by(|a, b| a.slug.cmp(&b.slug));
-    Site { config, articles, tags, entities, pages, static_files }
+    Site { config, articles, tags, entities, pages, static_files, languages }
 }

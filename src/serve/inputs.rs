@@ -114,6 +114,8 @@ pub fn article_hash(site: &Site, article: &Article) -> u64 {
         updated,
         summary,
         language,
+        translation_of,
+        translations,
         tags,
         entities,
         mentions,
@@ -128,6 +130,12 @@ pub fn article_hash(site: &Site, article: &Article) -> u64 {
     } = article;
     finish(|h| {
         (path, title, slug, date, updated, summary, language, authors, draft, html, word_count).hash(h);
+        translation_of.hash(h);
+        // The other versions as the page shows them (switcher, alternates): indices move.
+        for &version in translations {
+            let version = &site.articles[version];
+            (&version.slug, &version.title, &version.language, &version.translation_of).hash(h);
+        }
         for &tag in tags {
             (&site.tags[tag].slug, &site.tags[tag].name).hash(h);
         }
@@ -190,6 +198,7 @@ fn fingerprint(site: &Site, output: &Output, global: u64, hashes: &ArticleHashes
         match &output.content {
             Content::Home { page } => list_page(h, site.articles.len(), &all, *page),
             Content::Article(i) => {
+                // `article_hash` covers what its story's other versions show.
                 (hashes.articles[*i], hashes.cards[*i]).hash(h);
                 hashes.cards.get(i + 1).hash(h);
                 i.checked_sub(1).map(|n| hashes.cards[n]).hash(h);
@@ -233,6 +242,16 @@ fn fingerprint(site: &Site, output: &Output, global: u64, hashes: &ArticleHashes
                     (hashes.cards[i], article.date).hash(h);
                 }
             }
+            Content::Language { language, page } => {
+                let entry = &site.languages[*language];
+                (&entry.tag, &entry.folder).hash(h);
+                list_page(h, entry.articles.len(), &|n| entry.articles[n], *page);
+            }
+            Content::LanguageFeed(language) => {
+                let entry = &site.languages[*language];
+                (&entry.tag, &entry.folder).hash(h);
+                feed(h, entry.articles.len(), &|n| entry.articles[n]);
+            }
             Content::SiteFeed => feed(h, site.articles.len(), &all),
             Content::Sitemap => sitemap.hash(h),
             Content::SitemapPart(part) => (sitemap, part).hash(h),
@@ -252,7 +271,13 @@ fn sitemap_hash(site: &Site, outputs: &[Output]) -> u64 {
         for output in outputs.iter().filter(|o| o.path.ends_with("index.html")) {
             output.path.hash(h);
             if let Content::Article(i) = output.content {
-                site.articles[i].updated.unwrap_or(site.articles[i].date).hash(h);
+                let article = &site.articles[i];
+                article.updated.unwrap_or(article.date).hash(h);
+                // Its `xhtml:link` alternates.
+                for &version in &article.translations {
+                    (&site.articles[version].slug, &site.articles[version].language).hash(h);
+                }
+                (&article.slug, &article.language, &article.translation_of).hash(h);
             }
         }
     })

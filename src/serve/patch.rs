@@ -82,6 +82,14 @@ pub fn one_article(mut state: State, options: &BuildOptions, path: &Path) -> Pat
     if head.slug != state.site.articles[p].slug || !same_entities || !tags_have_slugs {
         return Patched::NotApplicable(state);
     }
+    // A story in several languages is grouped and checked across articles by the model.
+    let old_article = &state.site.articles[p];
+    if !old_article.translations.is_empty()
+        || old_article.translation_of.is_some()
+        || document.front.translation_of.is_some()
+    {
+        return Patched::NotApplicable(state);
+    }
     let mut timings = vec![("read", started.elapsed())];
     let lap = Instant::now();
 
@@ -90,6 +98,10 @@ pub fn one_article(mut state: State, options: &BuildOptions, path: &Path) -> Pat
     let new_tags: Vec<String> = document.front.tags.iter().map(|t| spelling(t.get_ref())).collect();
     let draft = draft_article(&document, head, &state.resolver, &state.finder, &config.language);
     let (article, warnings) = draft.into_article(Vec::new(), state.site.articles[p].entities.clone());
+    if article.language != state.site.articles[p].language {
+        // It moves to another language's list (and maybe makes the site one of several).
+        return Patched::NotApplicable(state);
+    }
     state.sources.articles[old_source] = document;
     state.site.config = config;
     timings.push(("markdown", lap.elapsed()));
@@ -240,6 +252,16 @@ fn move_article(state: &mut State, p: usize, mut article: Article) -> usize {
     for (id, entity) in site.entities.iter_mut().enumerate() {
         reindex(&mut entity.tagged, entities.contains(&id));
         reindex(&mut entity.mentioned_only, mentioned_only.contains(&id));
+    }
+    for language in &mut site.languages {
+        reindex(&mut language.articles, language.folder == crate::model::language::folder(&article.language));
+    }
+    if p != q {
+        for other in &mut site.articles {
+            for version in &mut other.translations {
+                *version = remap(*version);
+            }
+        }
     }
     site.articles.insert(q, article);
     let card = state.cards.remove(p);
