@@ -92,6 +92,8 @@ pub fn global(config: &Config, templates: &[TemplateFile], site_value: &Value) -
         search,
         // "Now" decides which articles are published; the model carries that, not the pages.
         now: _,
+        // Publishing settings: no page shows them.
+        deploy: _,
     } = config;
     finish(|h| {
         (root, output, title, base_url, base_path, language, description).hash(h);
