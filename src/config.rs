@@ -88,6 +88,9 @@ pub struct Config {
 
 pub const CONFIG_FILE: &str = "site.toml";
 
+/// Whether this build of gazette has search (the cargo feature `search`).
+pub const SEARCH_ENABLED: bool = cfg!(feature = "search");
+
 /// Reads and checks `site.toml` under `options.root`.
 pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
     let file = Path::new(CONFIG_FILE);
@@ -148,7 +151,7 @@ pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
         feed_limit: raw.feed_limit.into_inner(),
         drafts: options.drafts,
         future: options.future,
-        search: crate::search::ENABLED && !options.no_search,
+        search: SEARCH_ENABLED && !options.no_search,
         now: options.clock.unwrap_or_else(|| chrono::Local::now().fixed_offset()),
         deploy,
     })
