@@ -30,6 +30,7 @@ pub const TEMPLATES: &[ThemeFile] = theme_files![
     "page.html",
     "search.html",
     "deals.html",
+    "language.html",
     "404.html",
     "partials/card.html",
     "partials/pagination.html",
@@ -37,6 +38,7 @@ pub const TEMPLATES: &[ThemeFile] = theme_files![
     "partials/deal-totals.html",
     "partials/deal-chart.html",
     "partials/entity-deals.html",
+    "partials/languages.html",
 ];
 
 /// Files of the theme written to the output root.
