@@ -33,6 +33,22 @@ pub enum Content {
     },
     EntityFeed(usize),
     Archive,
+    /// `/authors/`: every author.
+    AuthorIndex,
+    Author {
+        author: usize,
+        page: usize,
+    },
+    AuthorFeed(usize),
+    /// `/corrections/`, paginated, and its feed.
+    Corrections {
+        page: usize,
+    },
+    CorrectionsFeed,
+    /// `news-sitemap.xml`: the Google News sitemap, or the index of its parts.
+    NewsSitemap,
+    /// `news-sitemap-N.xml`, when the last two days have more articles than one file may list.
+    NewsSitemapPart(usize),
     /// `/search/`, with the cargo feature `search`; its index is written by the `search` stage.
     Search,
     SiteFeed,
@@ -87,6 +103,15 @@ pub fn plan(site: &Site) -> Result<Vec<Output>, Vec<Diagnostic>> {
         }
     }
     push(urls::ARCHIVE_DIR.into(), Content::Archive);
+    push(urls::AUTHORS_DIR.into(), Content::AuthorIndex);
+    for (author, entry) in site.authors.iter().enumerate() {
+        for page in 1..=page_count(entry.articles.len(), per_page) {
+            push(urls::author_dir(&entry.slug, page), Content::Author { author, page });
+        }
+    }
+    for page in 1..=page_count(site.corrections.len(), per_page) {
+        push(urls::corrections_dir(page), Content::Corrections { page });
+    }
     if site.config.search {
         push(urls::SEARCH_DIR.into(), Content::Search);
     }
@@ -102,6 +127,21 @@ pub fn plan(site: &Site) -> Result<Vec<Output>, Vec<Diagnostic>> {
             path: format!("{}{}", urls::entity_dir(&entry.slug, 1), urls::FEED_FILE),
             content: Content::EntityFeed(entity),
         });
+    }
+    for (author, entry) in site.authors.iter().enumerate() {
+        outputs.push(Output {
+            path: format!("{}{}", urls::author_dir(&entry.slug, 1), urls::FEED_FILE),
+            content: Content::AuthorFeed(author),
+        });
+    }
+    outputs.push(Output {
+        path: format!("{}{}", urls::CORRECTIONS_DIR, urls::FEED_FILE),
+        content: Content::CorrectionsFeed,
+    });
+    outputs.push(Output { path: urls::news_sitemap_file(0), content: Content::NewsSitemap });
+    let news_parts = crate::model::news::part_count(site);
+    for part in (1..=news_parts).filter(|_| news_parts > 1) {
+        outputs.push(Output { path: urls::news_sitemap_file(part), content: Content::NewsSitemapPart(part) });
     }
     for (path, content) in [
         (urls::FEED_FILE, Content::SiteFeed),
@@ -145,6 +185,13 @@ fn source_of(site: &Site, content: &Content) -> String {
         Content::TagIndex => "the list of tags".into(),
         Content::EntityIndex => "the list of entities".into(),
         Content::Archive => "the archive".into(),
+        Content::AuthorIndex => "the list of authors".into(),
+        Content::Author { author, .. } | Content::AuthorFeed(author) => match &site.authors[*author].profile {
+            Some(profile) => profile.path.display().to_string(),
+            None => format!("the byline {:?}", site.authors[*author].name),
+        },
+        Content::Corrections { .. } | Content::CorrectionsFeed => "the corrections page".into(),
+        Content::NewsSitemap | Content::NewsSitemapPart(_) => "the news sitemap".into(),
         Content::Search => "the search page".into(),
         Content::SiteFeed => "the site's Atom feed".into(),
         Content::Sitemap | Content::SitemapPart(_) => "the sitemap".into(),

@@ -26,6 +26,22 @@ pub fn entity_dir(slug: &str, page: usize) -> String {
     paginated(&format!("entities/{slug}/"), page)
 }
 
+pub fn author_dir(slug: &str, page: usize) -> String {
+    paginated(&format!("authors/{slug}/"), page)
+}
+
+pub fn corrections_dir(page: usize) -> String {
+    paginated(CORRECTIONS_DIR, page)
+}
+
+/// `news-sitemap.xml`, or its `part`-th file when the articles of the last two days are more
+/// than one file may hold.
+pub fn news_sitemap_file(part: usize) -> String {
+    if part == 0 { "news-sitemap.xml".into() } else { format!("news-sitemap-{part}.xml") }
+}
+
+pub const AUTHORS_DIR: &str = "authors/";
+pub const CORRECTIONS_DIR: &str = "corrections/";
 pub const TAGS_DIR: &str = "tags/";
 pub const ENTITIES_DIR: &str = "entities/";
 pub const ARCHIVE_DIR: &str = "archive/";

@@ -6,10 +6,14 @@
 //! where. Everything after this stage reads the `Site` and never the files.
 
 pub mod articles;
+pub mod authors;
+pub mod corrections;
 pub mod entities;
 pub mod language;
 pub mod links;
 pub mod mentions;
+pub mod news;
+pub mod related;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -53,6 +57,34 @@ pub struct Article {
     pub word_count: usize,
 }
 
+#[cfg(test)]
+impl Article {
+    /// An article with only entities and tags, for the tests of indexes.
+    pub fn for_test(entities: Vec<usize>, tags: Vec<usize>) -> Self {
+        let date = DateTime::parse_from_rfc3339("2020-01-01T00:00:00+00:00").unwrap_or_default();
+        Article {
+            path: PathBuf::new(),
+            title: String::new(),
+            slug: String::new(),
+            date,
+            updated: None,
+            summary: String::new(),
+            language: "en".into(),
+            tags,
+            entities,
+            mentions: Vec::new(),
+            authors: Vec::new(),
+            draft: false,
+            source: None,
+            corrections: Vec::new(),
+            deals: Vec::new(),
+            extra: toml::Table::new(),
+            html: String::new(),
+            word_count: 0,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Tag {
     pub name: String,
@@ -82,6 +114,23 @@ pub struct Site {
     pub entities: Vec<Entity>,
     pub pages: Vec<Page>,
     pub static_files: Vec<PathBuf>,
+    /// Every byline and author profile, sorted by slug.
+    pub authors: Vec<authors::Author>,
+    /// Each article's related articles, best first, by article index.
+    pub related: Vec<Vec<usize>>,
+    /// Every correction, newest first.
+    pub corrections: Vec<corrections::CorrectionRef>,
+}
+
+impl Site {
+    /// Recomputes what is derived from the articles' entities, tags, bylines and corrections:
+    /// authors' article lists, related articles, the corrections log. The full build and
+    /// `serve`'s patch of one article both call it, so the two cannot differ.
+    pub fn index_newsroom(&mut self) {
+        authors::reindex(&mut self.authors, &self.articles);
+        self.related = related::related(&self.articles, &self.tags, &self.entities);
+        self.corrections = corrections::index(&self.articles);
+    }
 }
 
 /// The source documents the model was built from, handed back for `gazette check`, whose
@@ -174,7 +223,14 @@ fn build_model(
     loaded: Loaded,
     keep_sources: bool,
 ) -> (Option<Site>, Sources, LinkResolver, Vec<Diagnostic>) {
-    let Loaded { articles: article_docs, entities: entity_docs, pages: page_docs, static_files, .. } = loaded;
+    let Loaded {
+        articles: article_docs,
+        entities: entity_docs,
+        pages: page_docs,
+        authors: author_docs,
+        static_files,
+        ..
+    } = loaded;
     let (mut registry, mut diagnostics) = EntityRegistry::from_profiles(&entity_docs);
 
     let checked: Vec<Result<ArticleHead, Vec<Diagnostic>>> = article_docs.par_iter().map(check_head).collect();
@@ -215,10 +271,18 @@ fn build_model(
             let (profile, warnings) =
                 resolver.render(&document.path, document.body(), document.body_line(), &document.text);
             registry.entities[id].profile_html = profile.html;
+            registry.entities[id].summary = profile.first_paragraph;
             diagnostics.extend(warnings);
         }
     }
     let pages = build_pages(page_heads, &resolver, &mut diagnostics);
+    let mut bio_warnings = Vec::new();
+    let (profiles, author_errors) = authors::check_profiles(&author_docs, |document| {
+        let (bio, warnings) = resolver.render(&document.path, document.body(), document.body_line(), &document.text);
+        bio_warnings.extend(warnings);
+        bio
+    });
+    diagnostics.extend(author_errors.into_iter().chain(bio_warnings));
 
     let mut tag_index = TagIndex::default();
     let mut articles = Vec::with_capacity(drafts.len());
@@ -245,7 +309,9 @@ fn build_model(
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (None, sources, resolver, diagnostics);
     }
-    let site = index(config, articles, tag_index, registry, pages, static_files);
+    let mut site = index(config, articles, tag_index, registry, pages, static_files);
+    site.authors = authors::index(profiles, &site.articles);
+    site.index_newsroom();
     (Some(site), sources, resolver, diagnostics)
 }
 
@@ -281,13 +347,14 @@ pub fn draft_article(
     };
     let tags = keep_named(&front.tags, "tags", "tag", "remove it, or write it with letters or digits");
     let entities = keep_named(&front.entities, "entities", "entity", "write the entity's name or one of its aliases");
+    let authors = keep_named(&front.authors, "authors", "byline", "write the author's name: each byline gets a page");
     ArticleDraft {
         path: document.path.clone(),
         head,
         tags,
         entities,
         summary: front.summary.as_deref().map(markdown::collapse_whitespace),
-        authors: front.authors.clone(),
+        authors,
         draft: front.draft,
         source: front.source.clone(),
         extra: front.extra.clone(),
@@ -504,5 +571,15 @@ fn index(
         entity.related = related;
     }
     pages.sort_by(|a, b| a.slug.cmp(&b.slug));
-    Site { config, articles, tags, entities, pages, static_files }
+    Site {
+        config,
+        articles,
+        tags,
+        entities,
+        pages,
+        static_files,
+        authors: Vec::new(),
+        related: Vec::new(),
+        corrections: Vec::new(),
+    }
 }

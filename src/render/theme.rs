@@ -28,9 +28,16 @@ pub const TEMPLATES: &[ThemeFile] = theme_files![
     "archive.html",
     "page.html",
     "search.html",
+    "authors.html",
+    "author.html",
+    "corrections.html",
     "404.html",
     "partials/card.html",
     "partials/pagination.html",
+    "partials/meta.html",
+    "partials/breadcrumbs.html",
+    "partials/byline.html",
+    "partials/related.html",
 ];
 
 /// Files of the theme written to the output root.

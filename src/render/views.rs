@@ -9,6 +9,8 @@ use serde::Serialize;
 use tera::{Map, Value};
 
 use crate::load::frontmatter::{DealStage, SourceFront};
+use super::structured_data::author_url;
+use crate::model::corrections::anchor;
 use crate::model::{Article, Entity, Site};
 use crate::urls::{self, Urls};
 
@@ -98,6 +100,7 @@ pub fn cards_of(site: &Site, urls: &Urls, indices: &[usize]) -> Vec<Value> {
                 ("updated", article.updated.as_ref().map_or_else(Value::none, |d| value(&DateView::new(d)))),
                 ("summary", Value::from(article.summary.as_str())),
                 ("authors", Value::from(article.authors.iter().map(String::as_str).collect::<Vec<_>>())),
+                ("bylines", Value::from(article.authors.iter().map(|a| link(a, author_url(urls, a))).collect::<Vec<_>>())),
                 ("tags", Value::from(article.tags.iter().map(|&t| tag_links[t].clone()).collect::<Vec<_>>())),
                 (
                     "entities",
@@ -112,6 +115,8 @@ pub fn cards_of(site: &Site, urls: &Urls, indices: &[usize]) -> Vec<Value> {
 struct CorrectionView<'a> {
     date: DateView,
     text: &'a str,
+    /// The element id on the article page: `correction-1`, ...
+    anchor: String,
 }
 
 #[derive(Serialize)]
@@ -139,7 +144,13 @@ struct ArticleExtras<'a> {
 
 /// The `article` of `article.html`: its card plus body, source, corrections, deals,
 /// previous (older) and next (newer) article.
-pub fn article(article: &Article, card: &Value, previous: Option<&Value>, next: Option<&Value>) -> Value {
+pub fn article(
+    article: &Article,
+    card: &Value,
+    previous: Option<&Value>,
+    next: Option<&Value>,
+    related: Vec<Value>,
+) -> Value {
     let extras = value(&ArticleExtras {
         content: &article.html,
         language: &article.language,
@@ -149,7 +160,8 @@ pub fn article(article: &Article, card: &Value, previous: Option<&Value>, next: 
         corrections: article
             .corrections
             .iter()
-            .map(|c| CorrectionView { date: DateView::new(&c.date), text: &c.text })
+            .enumerate()
+            .map(|(n, c)| CorrectionView { date: DateView::new(&c.date), text: &c.text, anchor: anchor(n) })
             .collect(),
         deals: article
             .deals
@@ -173,6 +185,8 @@ pub fn article(article: &Article, card: &Value, previous: Option<&Value>, next: 
     merged.insert("extra".into(), toml_table(article.extra.iter()));
     merged.insert("previous".into(), previous.cloned().unwrap_or_else(Value::none));
     merged.insert("next".into(), next.cloned().unwrap_or_else(Value::none));
+    merged.insert("related".into(), Value::from(related));
+    merged.insert("modified".into(), value(&DateView::new(&article.modified())));
     Value::from(merged)
 }
 

@@ -14,6 +14,7 @@ use tera::Value;
 
 use crate::config::Config;
 use crate::load::TemplateFile;
+use crate::model::authors::{Author, AuthorProfile};
 use crate::model::{Article, Entity, Page, Site, Tag};
 use crate::plan::{Content, Output, page_count};
 
@@ -92,10 +93,11 @@ pub fn global(config: &Config, templates: &[TemplateFile], site_value: &Value) -
         search,
         // "Now" decides which articles are published; the model carries that, not the pages.
         now: _,
+        news,
     } = config;
     finish(|h| {
         (root, output, title, base_url, base_path, language, description).hash(h);
-        (paginate_by, feed_limit, drafts, future, search).hash(h);
+        (paginate_by, feed_limit, drafts, future, search, news).hash(h);
         let mut names: Vec<(&str, &str)> = templates.iter().map(|t| (t.name.as_str(), t.text.as_str())).collect();
         names.sort_unstable();
         names.hash(h);
@@ -132,7 +134,8 @@ pub fn article_hash(site: &Site, article: &Article) -> u64 {
             (&site.tags[tag].slug, &site.tags[tag].name).hash(h);
         }
         for &entity in entities {
-            (&site.entities[entity].slug, &site.entities[entity].name).hash(h);
+            // JSON-LD `about` types each entity by its kind.
+            (&site.entities[entity].slug, &site.entities[entity].name, site.entities[entity].kind).hash(h);
         }
         for &(entity, count) in mentions {
             (&site.entities[entity].slug, count).hash(h);
@@ -178,7 +181,7 @@ fn fingerprint(site: &Site, output: &Output, global: u64, hashes: &ArticleHashes
         }
         if shown == 0 {
             // An empty feed's `updated` is the site's newest change.
-            site.articles.iter().map(|a| a.updated.unwrap_or(a.date)).max().hash(h);
+            site.articles.iter().map(|a| a.modified()).max().hash(h);
         }
     };
     let all = |n: usize| n;
@@ -191,6 +194,10 @@ fn fingerprint(site: &Site, output: &Output, global: u64, hashes: &ArticleHashes
             Content::Home { page } => list_page(h, site.articles.len(), &all, *page),
             Content::Article(i) => {
                 (hashes.articles[*i], hashes.cards[*i]).hash(h);
+                // Related articles show their cards; the breadcrumbs show the first tag.
+                for &related in &site.related[*i] {
+                    hashes.cards[related].hash(h);
+                }
                 hashes.cards.get(i + 1).hash(h);
                 i.checked_sub(1).map(|n| hashes.cards[n]).hash(h);
             }
@@ -234,6 +241,35 @@ fn fingerprint(site: &Site, output: &Output, global: u64, hashes: &ArticleHashes
                 }
             }
             Content::SiteFeed => feed(h, site.articles.len(), &all),
+            Content::AuthorIndex => {
+                for author in &site.authors {
+                    author_hash(author, h);
+                }
+            }
+            Content::Author { author, page } => {
+                let list = &site.authors[*author].articles;
+                author_hash(&site.authors[*author], h);
+                list_page(h, list.len(), &|n| list[n], *page);
+            }
+            Content::AuthorFeed(author) => {
+                let list = &site.authors[*author].articles;
+                site.authors[*author].name.hash(h);
+                feed(h, list.len(), &|n| list[n]);
+            }
+            Content::Corrections { .. } | Content::CorrectionsFeed => {
+                for reference in &site.corrections {
+                    (reference.correction, hashes.articles[reference.article], hashes.cards[reference.article]).hash(h);
+                }
+                if site.corrections.is_empty() {
+                    site.articles.iter().map(|a| a.modified()).max().hash(h);
+                }
+            }
+            Content::NewsSitemap | Content::NewsSitemapPart(_) => {
+                for index in crate::model::news::articles(site) {
+                    let article = &site.articles[index];
+                    (&article.slug, &article.title, &article.language, article.date).hash(h);
+                }
+            }
             Content::Sitemap => sitemap.hash(h),
             Content::SitemapPart(part) => (sitemap, part).hash(h),
             Content::Robots | Content::NotFound => {}
@@ -252,7 +288,7 @@ fn sitemap_hash(site: &Site, outputs: &[Output]) -> u64 {
         for output in outputs.iter().filter(|o| o.path.ends_with("index.html")) {
             output.path.hash(h);
             if let Content::Article(i) = output.content {
-                site.articles[i].updated.unwrap_or(site.articles[i].date).hash(h);
+                site.articles[i].modified().hash(h);
             }
         }
     })
@@ -262,6 +298,15 @@ fn page_hash(page: &Page, h: &mut ahash::AHasher) {
     let Page { path, title, slug, summary, date, updated, html, extra } = page;
     (path, title, slug, summary, date, updated, html).hash(h);
     format!("{extra:?}").hash(h);
+}
+
+/// What an author page shows of its author, but the cards.
+fn author_hash(author: &Author, h: &mut ahash::AHasher) {
+    let Author { name, slug, profile, articles } = author;
+    (name, slug, articles.len()).hash(h);
+    if let Some(AuthorProfile { name, slug, title, bio_html, summary, image, path }) = profile {
+        (name, slug, title, bio_html, summary, image, path).hash(h);
+    }
 }
 
 fn tag_hash(tag: &Tag, h: &mut ahash::AHasher) {
@@ -276,9 +321,21 @@ fn entity_link_hash(entity: &Entity, h: &mut ahash::AHasher) {
 
 /// The `entity` variable of an entity page, but the cards of its mentions.
 fn entity_hash(site: &Site, index: usize, h: &mut ahash::AHasher) {
-    let Entity { name, slug, kind, aliases, parent, children, profile_html, path, tagged, mentioned_only, related } =
-        &site.entities[index];
-    (name, slug, kind, aliases, profile_html, path.is_some(), tagged.len(), mentioned_only.len()).hash(h);
+    let Entity {
+        name,
+        slug,
+        kind,
+        aliases,
+        parent,
+        children,
+        profile_html,
+        summary,
+        path,
+        tagged,
+        mentioned_only,
+        related,
+    } = &site.entities[index];
+    (name, slug, kind, aliases, profile_html, summary, path.is_some(), tagged.len(), mentioned_only.len()).hash(h);
     let link = |id: usize, h: &mut ahash::AHasher| entity_link_hash(&site.entities[id], h);
     parent.is_some().hash(h);
     if let Some(parent) = parent {

@@ -97,11 +97,16 @@ pub fn one_article(mut state: State, options: &BuildOptions, path: &Path) -> Pat
 
     let tag_pages = |site: &Site| -> Vec<(String, usize)> {
         let per_page = site.config.paginate_by;
-        site.tags.iter().map(|t| (t.slug.clone(), plan::page_count(t.articles.len(), per_page))).collect()
+        let tags = site.tags.iter().map(|t| (t.slug.clone(), plan::page_count(t.articles.len(), per_page)));
+        let authors = site.authors.iter().map(|a| (a.slug.clone(), plan::page_count(a.articles.len(), per_page)));
+        let corrections = ("/corrections".to_string(), plan::page_count(site.corrections.len(), per_page));
+        let news = ("/news".to_string(), crate::model::news::part_count(site));
+        tags.chain(authors.map(|(slug, n)| (format!("/authors/{slug}"), n))).chain([corrections, news]).collect()
     };
     let tag_pages_before = tag_pages(&state.site);
     let renamed = retag(&mut state, p, &old_tags, &new_tags);
     let q = move_article(&mut state, p, article);
+    state.site.index_newsroom();
     // The plan lists articles in order and tags with their page counts; nothing else moved.
     let same_plan = p == q && tag_pages(&state.site) == tag_pages_before && !state.outputs.is_empty();
     timings.push(("index", lap.elapsed()));
