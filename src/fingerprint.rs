@@ -49,7 +49,9 @@ pub fn of(config: &Config, loaded: &Loaded) -> u64 {
     for document in &loaded.entities {
         (&document.path, &document.text).hash(&mut hasher);
     }
-    for document in loaded.pages.iter().map(|d| (&d.path, &d.text)).chain(loaded.authors.iter().map(|d| (&d.path, &d.text))) {
+    for document in
+        loaded.pages.iter().map(|d| (&d.path, &d.text)).chain(loaded.authors.iter().map(|d| (&d.path, &d.text)))
+    {
         document.hash(&mut hasher);
     }
     for template in &loaded.templates {

@@ -100,7 +100,12 @@ pub fn index(profiles: Vec<AuthorProfile>, articles: &[Article]) -> Vec<Author> 
     let mut authors: Vec<Author> = Vec::new();
     for profile in profiles {
         by_slug.insert(profile.slug.clone(), authors.len());
-        authors.push(Author { name: profile.name.clone(), slug: profile.slug.clone(), profile: Some(profile), articles: Vec::new() });
+        authors.push(Author {
+            name: profile.name.clone(),
+            slug: profile.slug.clone(),
+            profile: Some(profile),
+            articles: Vec::new(),
+        });
     }
     for (index, article) in articles.iter().enumerate() {
         for byline in &article.authors {

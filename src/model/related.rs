@@ -36,10 +36,7 @@ pub fn related(articles: &[Article], tags: &[Tag], entities: &[Entity]) -> Vec<V
     (0..articles.len())
         .into_par_iter()
         .with_min_len(64)
-        .map_init(
-            || Seen::new(articles.len()),
-            |seen, index| related_of(articles, tags, entities, index, seen),
-        )
+        .map_init(|| Seen::new(articles.len()), |seen, index| related_of(articles, tags, entities, index, seen))
         .collect()
 }
 

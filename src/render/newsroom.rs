@@ -58,7 +58,11 @@ impl Renderer<'_> {
             }
             Content::Author { author, .. } => {
                 let entry = &site.authors[*author];
-                let crumbs = vec![home, ("Authors".into(), self.urls.of(urls::AUTHORS_DIR)), (entry.name.clone(), url.to_string())];
+                let crumbs = vec![
+                    home,
+                    ("Authors".into(), self.urls.of(urls::AUTHORS_DIR)),
+                    (entry.name.clone(), url.to_string()),
+                ];
                 let ld = sd::author_ld(site, &self.urls, entry, &crumbs);
                 let summary = entry.profile.as_ref().map_or("", |p| p.summary.as_str());
                 let facts = PageFacts { og_type: OgType::Profile, ..website(&entry.name, summary) };
@@ -66,7 +70,8 @@ impl Renderer<'_> {
             }
             Content::Tag { tag, .. } => {
                 let entry = &site.tags[*tag];
-                let crumbs = vec![home, ("Topics".into(), self.urls.of(urls::TAGS_DIR)), (entry.name.clone(), url.to_string())];
+                let crumbs =
+                    vec![home, ("Topics".into(), self.urls.of(urls::TAGS_DIR)), (entry.name.clone(), url.to_string())];
                 (website(&entry.name, ""), crumbs, None)
             }
             Content::Home { page: 1 } => (website(&config.title, ""), Vec::new(), Some(sd::home_ld(site, &self.urls))),
@@ -110,10 +115,14 @@ impl Renderer<'_> {
     pub(super) fn render_author(&self, output: &Output, author: usize, page: usize) -> Result<String, Diagnostic> {
         let entry = &self.site.authors[author];
         let author_value = self.author_value(author);
-        self.render_list("author.html", output, page, &entry.articles, |n| urls::author_dir(&entry.slug, n), vec![(
-            "author",
-            author_value,
-        )])
+        self.render_list(
+            "author.html",
+            output,
+            page,
+            &entry.articles,
+            |n| urls::author_dir(&entry.slug, n),
+            vec![("author", author_value)],
+        )
     }
 
     pub(super) fn author_feed(&self, author: usize) -> String {
@@ -148,10 +157,11 @@ impl Renderer<'_> {
             self.urls.of(&urls::corrections_dir(n))
         });
         let feed_url = self.urls.of(&format!("{}{}", urls::CORRECTIONS_DIR, urls::FEED_FILE));
-        self.render_template("corrections.html", output, vec![
-            ("paginator", paginator),
-            ("feed_url", Value::from(feed_url)),
-        ])
+        self.render_template(
+            "corrections.html",
+            output,
+            vec![("paginator", paginator), ("feed_url", Value::from(feed_url))],
+        )
     }
 
     /// The Atom feed of the newest corrections: each links to its article's correction.
@@ -165,13 +175,16 @@ impl Renderer<'_> {
             let r = site.corrections[at];
             site.articles[r.article].corrections[r.correction].date
         };
-        let updated = (!shown.is_empty()).then(|| date_of(0)).or_else(|| site.articles.iter().map(|a| a.modified()).max());
+        let updated =
+            (!shown.is_empty()).then(|| date_of(0)).or_else(|| site.articles.iter().map(|a| a.modified()).max());
         let updated = updated.map_or_else(|| "1970-01-01T00:00:00+00:00".to_string(), |d| d.to_rfc3339());
         let mut xml = String::with_capacity(1024 + shown.len() * 512);
         xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-        let _ = writeln!(xml, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", escape_xml(&config.language));
+        let _ =
+            writeln!(xml, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", escape_xml(&config.language));
         let _ = writeln!(xml, "  <title type=\"text\">Corrections — {}</title>", escape_xml(&config.title));
-        let _ = writeln!(xml, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", escape_xml(&feed_url));
+        let _ =
+            writeln!(xml, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", escape_xml(&feed_url));
         let _ = writeln!(xml, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", escape_xml(&page_url));
         let _ = writeln!(xml, "  <id>{}</id>", escape_xml(&feed_url));
         let _ = writeln!(xml, "  <updated>{updated}</updated>");
@@ -207,7 +220,11 @@ impl Renderer<'_> {
                 "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
             );
             for n in 1..=parts {
-                let _ = writeln!(xml, "  <sitemap><loc>{}</loc></sitemap>", escape_xml(&self.urls.of(&urls::news_sitemap_file(n))));
+                let _ = writeln!(
+                    xml,
+                    "  <sitemap><loc>{}</loc></sitemap>",
+                    escape_xml(&self.urls.of(&urls::news_sitemap_file(n)))
+                );
             }
             xml.push_str("</sitemapindex>\n");
             return xml;

@@ -119,12 +119,15 @@ fn card_tags(site: &Site, urls: &Urls, facts: &PageFacts) -> Vec<(&'static str, 
     let news = &site.config.news;
     let mut tags: Vec<(&'static str, String, String)> = Vec::with_capacity(16);
     let mut og = |key: &str, content: String| tags.push(("property", key.to_string(), content));
-    og("og:type", match facts.og_type {
-        OgType::Website => "website",
-        OgType::Article => "article",
-        OgType::Profile => "profile",
-    }
-    .to_string());
+    og(
+        "og:type",
+        match facts.og_type {
+            OgType::Website => "website",
+            OgType::Article => "article",
+            OgType::Profile => "profile",
+        }
+        .to_string(),
+    );
     og("og:title", facts.title.to_string());
     let description = if facts.description.is_empty() { &site.config.description } else { facts.description };
     if !description.is_empty() {

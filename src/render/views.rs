@@ -8,8 +8,8 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use tera::{Map, Value};
 
-use crate::load::frontmatter::{DealStage, SourceFront};
 use super::structured_data::author_url;
+use crate::load::frontmatter::{DealStage, SourceFront};
 use crate::model::corrections::anchor;
 use crate::model::{Article, Entity, Site};
 use crate::urls::{self, Urls};
@@ -100,7 +100,10 @@ pub fn cards_of(site: &Site, urls: &Urls, indices: &[usize]) -> Vec<Value> {
                 ("updated", article.updated.as_ref().map_or_else(Value::none, |d| value(&DateView::new(d)))),
                 ("summary", Value::from(article.summary.as_str())),
                 ("authors", Value::from(article.authors.iter().map(String::as_str).collect::<Vec<_>>())),
-                ("bylines", Value::from(article.authors.iter().map(|a| link(a, author_url(urls, a))).collect::<Vec<_>>())),
+                (
+                    "bylines",
+                    Value::from(article.authors.iter().map(|a| link(a, author_url(urls, a))).collect::<Vec<_>>()),
+                ),
                 ("tags", Value::from(article.tags.iter().map(|&t| tag_links[t].clone()).collect::<Vec<_>>())),
                 (
                     "entities",

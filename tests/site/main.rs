@@ -12,6 +12,7 @@ mod front_matter;
 mod links;
 mod lists;
 mod markdown;
+mod newsroom;
 mod output;
 mod pages;
 mod publishing;

@@ -225,10 +225,11 @@ def list_pages(site):
         "search/index.html",
         "deals/index.html",
         "corrections/index.html",
+        "authors/index.html",
         "404.html",
     ]
     pages = [p for p in fixed if os.path.isfile(os.path.join(site, p))]
-    for folder in ("articles", "tags", "entities"):
+    for folder in ("articles", "tags", "entities", "authors"):
         pages.extend(covering_pages(site, folder))
     for page in pages:
         print(page)
