@@ -43,6 +43,7 @@ impl BuildReport {
         match written {
             Written::Changed => self.changed += 1,
             Written::Unchanged => self.unchanged += 1,
+            Written::Skipped => {}
         }
     }
 }
@@ -125,7 +126,7 @@ pub fn build(options: &BuildOptions) -> BuildReport {
     };
     clock.lap(&mut report, "prepare");
 
-    let writer = match Writer::prepare(&site.config.root, &site.config.output) {
+    let writer = match Writer::prepare(&site.config.root, &site.config.output, options.force) {
         Ok(writer) => writer,
         Err(error) => {
             report.diagnostics.push(error);
@@ -142,6 +143,9 @@ pub fn build(options: &BuildOptions) -> BuildReport {
     let results: Vec<Result<Written, Diagnostic>> = outputs
         .par_iter()
         .map(|output| {
+            if writer.stopped() {
+                return Ok(Written::Skipped);
+            }
             let body = renderer.render(output)?;
             let written = writer.write(&output.path, &body)?;
             progress.tick();

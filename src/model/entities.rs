@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use crate::diagnostics::Diagnostic;
 use crate::load::Document;
 use crate::load::frontmatter::{EntityFront, EntityKind};
+use crate::model::limits;
 use crate::slug::slugify;
 
 #[derive(Debug)]
@@ -70,9 +71,9 @@ pub struct EntityRegistry {
     pub profile_count: usize,
 }
 
-/// Lookup key: names match case-insensitively and ignoring runs of spaces.
+/// Lookup key: names match case-insensitively, in Unicode NFC, and ignoring runs of spaces.
 fn name_key(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    limits::nfc(name).split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 impl EntityRegistry {
@@ -83,8 +84,15 @@ impl EntityRegistry {
         for document in profiles {
             let front = &document.front;
             let fragment = document.fragment();
-            let name = front.name.get_ref().trim().to_string();
+            let (name, warning) = limits::normalize_name(&fragment, &front.name, "name");
+            diagnostics.extend(warning);
+            let name = name.trim().to_string();
             let slug = slugify(&name);
+            if let Err(error) = limits::check_file_name(&fragment, front.name.span(), &slug, "name", "the entity name")
+            {
+                diagnostics.push(error);
+                continue;
+            }
             if slug.is_empty() {
                 diagnostics.push(
                     fragment
@@ -115,7 +123,9 @@ impl EntityRegistry {
             registry
                 .claim(&name, id, &mut diagnostics, || fragment.error_at("W105", "", front.name.span()).field("name"));
             for alias in &front.aliases {
-                let alias_text = alias.get_ref().trim().to_string();
+                let (alias_text, warning) = limits::normalize_name(&fragment, alias, "aliases");
+                diagnostics.extend(warning);
+                let alias_text = alias_text.trim().to_string();
                 if alias_text.is_empty() {
                     continue;
                 }

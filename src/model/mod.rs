@@ -10,6 +10,7 @@ pub mod authors;
 pub mod corrections;
 pub mod entities;
 pub mod language;
+pub mod limits;
 pub mod links;
 pub mod mentions;
 pub mod news;
@@ -333,12 +334,20 @@ pub fn draft_article(
     body.text = String::new();
     let mut keep_named = |names: &[toml::Spanned<String>], field: &str, what: &str, hint: &str| -> Vec<String> {
         let mut kept = Vec::with_capacity(names.len());
+        let fragment = document.fragment();
         for name in names {
-            let text = name.get_ref().split_whitespace().collect::<Vec<_>>().join(" ");
-            if slugify(&text).is_empty() {
+            let (normal, warning) = limits::normalize_name(&fragment, name, field);
+            diagnostics.extend(warning);
+            let text = normal.split_whitespace().collect::<Vec<_>>().join(" ");
+            let slug = slugify(&text);
+            if slug.is_empty() {
                 let message = format!("the {what} {:?} has no letters or digits, so it has no URL", name.get_ref());
-                let error = document.fragment().error_at("E031", message, name.span());
+                let error = fragment.error_at("E031", message, name.span());
                 diagnostics.push(error.field(field).hint(hint));
+            } else if let Err(error) =
+                limits::check_file_name(&fragment, name.span(), &slug, field, &format!("the {what} {:?}", short(&text)))
+            {
+                diagnostics.push(error);
             } else {
                 kept.push(text);
             }
@@ -362,6 +371,14 @@ pub fn draft_article(
         language,
         mentions,
         diagnostics,
+    }
+}
+
+/// The first words of a long name, for a message.
+fn short(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
     }
 }
 
@@ -450,6 +467,20 @@ fn check_pages<'a>(
             diagnostics.push(error.field("title").hint("write the page's title"));
             continue;
         }
+        let slug = slug.and_then(|slug| match &document.front.slug {
+            Some(written) => {
+                limits::check_file_name(&document.fragment(), written.span(), &slug, "slug", "the slug").map(|()| slug)
+            }
+            None if slug.len() > limits::MAX_FILE_NAME_BYTES => Err(Diagnostic::error(
+                "E078",
+                format!("the file name is too long for a URL slug: {} bytes", slug.len()),
+            )
+            .in_file(&document.path)
+            .at_line(&document.text, 1)
+            .field("slug")
+            .hint("add a shorter `slug = \"...\"` to the front matter, or rename the file")),
+            None => Ok(slug),
+        });
         match slug {
             Ok(slug) => heads.push((document, title, slug)),
             Err(error) => diagnostics.push(error),

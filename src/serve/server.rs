@@ -58,6 +58,13 @@ pub fn run(listener: std::net::TcpListener, app: Arc<App>) -> Result<(), String>
 
 async fn respond(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, uri: Uri) -> Response {
     let header_text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    let hosts: Vec<&[u8]> = headers.get_all(header::HOST).iter().map(HeaderValue::as_bytes).collect();
+    if !hosts.is_empty() && !request::host_unambiguous(&hosts, uri.authority().map(|a| a.as_str())) {
+        return text(
+            StatusCode::BAD_REQUEST,
+            "a request names one host: one Host header, and no other host in its target",
+        );
+    }
     if !request::host_allowed(header_text(header::HOST), &app.allowed_hosts, app.port) {
         return text(StatusCode::FORBIDDEN, "this preview server answers only to its own address (Host refused)");
     }

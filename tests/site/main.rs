@@ -9,6 +9,7 @@ mod bad_input;
 mod escaping;
 mod feeds;
 mod front_matter;
+mod hardening;
 mod links;
 mod lists;
 mod markdown;
