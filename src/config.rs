@@ -247,7 +247,7 @@ fn news_settings(fragment: &Fragment, root: &Path, raw: &RawConfig) -> Result<Ne
         }
         None => None,
     };
-    let publication_name = raw.news_publication_name.clone().unwrap_or_else(|| raw.title.clone());
+    let publication_name = raw.news_publication_name.clone().unwrap_or_else(|| raw.title.get_ref().trim().to_string());
     Ok(NewsSettings { publication_name, publisher_logo, twitter_site, share_image })
 }
 
