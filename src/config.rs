@@ -11,6 +11,9 @@ use serde::Deserialize;
 use crate::diagnostics::Diagnostic;
 use crate::toml_input::{self, Fragment};
 
+mod deploy;
+pub use deploy::{CacheRule, DeployTarget};
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -25,6 +28,9 @@ struct RawConfig {
     paginate_by: toml::Spanned<usize>,
     #[serde(default = "default_feed_limit")]
     feed_limit: toml::Spanned<usize>,
+    /// Where `gazette deploy` publishes to (`src/config/deploy.rs`).
+    #[serde(default)]
+    deploy: deploy::RawDeploy,
     /// Newsroom settings: see `NewsSettings`.
     #[serde(default)]
     news_publication_name: Option<String>,
@@ -96,6 +102,8 @@ pub struct Config {
     /// `--no-search`.
     pub search: bool,
     pub now: DateTime<FixedOffset>,
+    /// The `[deploy.NAME]` targets, by name.
+    pub deploy: Vec<DeployTarget>,
     pub news: NewsSettings,
 }
 
@@ -143,7 +151,10 @@ pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
     })?;
     let text = String::from_utf8(bytes).map_err(|error| not_utf8(file, error.as_bytes(), error.utf8_error()))?;
     let fragment = Fragment { file, file_text: &text, offset: 0, header_offset: 0 };
+    deploy::credential_in_file(&fragment)?;
     let raw: RawConfig = toml_input::parse(&fragment, text.len())?;
+    let news = news_settings(&fragment, &options.root, &raw)?;
+    let deploy = raw.deploy.resolve(&fragment)?;
 
     let url_source = options.base_url.as_deref().unwrap_or(raw.base_url.get_ref());
     let url_problem = |code: &'static str, message: String| match &options.base_url {
@@ -178,7 +189,6 @@ pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
             .hint("write a BCP 47 tag such as \"en\", \"zh-Hans\" or \"ja\": pages carry it as <html lang>, feeds as xml:lang"));
     }
     let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));
-    let news = news_settings(&fragment, &options.root, &raw)?;
     Ok(Config {
         root: options.root.clone(),
         output,
@@ -193,6 +203,7 @@ pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
         future: options.future,
         search: crate::search::ENABLED && !options.no_search,
         now: options.clock.unwrap_or_else(|| chrono::Local::now().fixed_offset()),
+        deploy,
         news,
     })
 }

@@ -13,11 +13,14 @@ pub mod build;
 pub mod check;
 pub mod cmd;
 pub mod config;
+#[cfg(feature = "deploy")]
+pub mod deploy;
 pub mod diagnostics;
 pub mod fingerprint;
 pub mod lint;
 pub mod load;
 pub mod markdown;
+pub mod media_type;
 pub mod model;
 pub mod plan;
 pub mod progress;

@@ -93,6 +93,8 @@ pub fn global(config: &Config, templates: &[TemplateFile], site_value: &Value) -
         search,
         // "Now" decides which articles are published; the model carries that, not the pages.
         now: _,
+        // Publishing settings: no page shows them.
+        deploy: _,
         news,
     } = config;
     finish(|h| {
