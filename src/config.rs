@@ -132,6 +132,8 @@ pub struct ShareImage {
 
 pub const CONFIG_FILE: &str = "site.toml";
 
+/// Whether this build of gazette has search (the cargo feature `search`).
+pub const SEARCH_ENABLED: bool = cfg!(feature = "search");
 impl Config {
     /// Whether an article of `date` belongs in the Google News sitemap: published in the two
     /// days before the build clock (Google's rule), and not after it.
@@ -201,7 +203,7 @@ pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
         feed_limit: raw.feed_limit.into_inner(),
         drafts: options.drafts,
         future: options.future,
-        search: crate::search::ENABLED && !options.no_search,
+        search: SEARCH_ENABLED && !options.no_search,
         now: options.clock.unwrap_or_else(|| chrono::Local::now().fixed_offset()),
         deploy,
         news,

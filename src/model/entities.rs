@@ -13,7 +13,7 @@ use crate::load::frontmatter::{EntityFront, EntityKind};
 use crate::model::limits;
 use crate::slug::slugify;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Entity {
     pub name: String,
     pub slug: String,
@@ -62,7 +62,7 @@ impl Entity {
 }
 
 /// All entities, with lookup by name, alias and slug.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct EntityRegistry {
     pub entities: Vec<Entity>,
     by_name: HashMap<String, usize>,

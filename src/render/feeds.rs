@@ -148,9 +148,6 @@ pub struct SitemapEntry {
     pub lastmod: Option<String>,
 }
 
-/// The most URLs one sitemap file may hold (sitemaps.org).
-pub const SITEMAP_LIMIT: usize = 50_000;
-
 pub fn sitemap(entries: &[SitemapEntry]) -> String {
     let mut xml = String::with_capacity(entries.len() * 96 + 128);
     xml.push_str(

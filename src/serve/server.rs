@@ -21,6 +21,7 @@ use tokio::sync::broadcast;
 use super::engine::{Served, ServedSite};
 use super::live;
 use super::request::{self, Refusal, Target};
+use crate::diagnostics::Diagnostic;
 
 /// An event for the pages that are open: its name and data (`live`).
 #[derive(Debug, Clone)]
@@ -41,18 +42,15 @@ pub struct App {
 }
 
 /// Serves `app` on `listener` until the process ends; returns only on a server error.
-pub fn run(listener: std::net::TcpListener, app: Arc<App>) -> Result<(), String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_io()
-        .enable_time()
-        .build()
-        .map_err(|e| format!("cannot start the server: {e}"))?;
+pub fn run(listener: std::net::TcpListener, app: Arc<App>) -> Result<(), Diagnostic> {
+    let cannot_start = |e: std::io::Error| super::server_error(format!("cannot start the server: {e}"));
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_io().enable_time().build().map_err(cannot_start)?;
     runtime.block_on(async move {
-        listener.set_nonblocking(true).map_err(|e| format!("cannot start the server: {e}"))?;
-        let listener =
-            tokio::net::TcpListener::from_std(listener).map_err(|e| format!("cannot start the server: {e}"))?;
+        listener.set_nonblocking(true).map_err(cannot_start)?;
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(cannot_start)?;
         let router = Router::new().fallback(respond).with_state(app);
-        axum::serve(listener, router).await.map_err(|e| format!("the server stopped: {e}"))
+        axum::serve(listener, router).await.map_err(|e| super::server_error(format!("the server stopped: {e}")))
     })
 }
 
