@@ -51,6 +51,22 @@ pub enum Content {
         page: usize,
     },
     LanguageFeed(usize),
+    /// `/authors/`: every author.
+    AuthorIndex,
+    Author {
+        author: usize,
+        page: usize,
+    },
+    AuthorFeed(usize),
+    /// `/corrections/`, paginated, and its feed.
+    Corrections {
+        page: usize,
+    },
+    CorrectionsFeed,
+    /// `news-sitemap.xml`: the Google News sitemap, or the index of its parts.
+    NewsSitemap,
+    /// `news-sitemap-N.xml`, when the last two days have more articles than one file may list.
+    NewsSitemapPart(usize),
     /// `/search/`, with the cargo feature `search`; its index is written by the `search` stage.
     Search,
     SiteFeed,
@@ -166,6 +182,15 @@ pub fn plan(site: &Site) -> Result<Vec<Output>, Vec<Diagnostic>> {
             push(urls::language_dir(&entry.folder, page), Content::Language { language, page });
         }
     }
+    push(urls::AUTHORS_DIR.into(), Content::AuthorIndex);
+    for (author, entry) in site.authors.iter().enumerate() {
+        for page in 1..=page_count(entry.articles.len(), per_page) {
+            push(urls::author_dir(&entry.slug, page), Content::Author { author, page });
+        }
+    }
+    for page in 1..=page_count(site.corrections.len(), per_page) {
+        push(urls::corrections_dir(page), Content::Corrections { page });
+    }
     if site.config.search {
         push(urls::SEARCH_DIR.into(), Content::Search);
     }
@@ -204,6 +229,21 @@ pub fn plan(site: &Site) -> Result<Vec<Output>, Vec<Diagnostic>> {
             path: format!("{}{}", urls::language_dir(&entry.folder, 1), urls::FEED_FILE),
             content: Content::LanguageFeed(language),
         });
+    }
+    for (author, entry) in site.authors.iter().enumerate() {
+        outputs.push(Output {
+            path: format!("{}{}", urls::author_dir(&entry.slug, 1), urls::FEED_FILE),
+            content: Content::AuthorFeed(author),
+        });
+    }
+    outputs.push(Output {
+        path: format!("{}{}", urls::CORRECTIONS_DIR, urls::FEED_FILE),
+        content: Content::CorrectionsFeed,
+    });
+    outputs.push(Output { path: urls::news_sitemap_file(0), content: Content::NewsSitemap });
+    let news_parts = crate::model::news::part_count(site);
+    for part in (1..=news_parts).filter(|_| news_parts > 1) {
+        outputs.push(Output { path: urls::news_sitemap_file(part), content: Content::NewsSitemapPart(part) });
     }
     for (path, content) in [
         (urls::FEED_FILE, Content::SiteFeed),
@@ -261,6 +301,13 @@ fn source_of(site: &Site, content: &Content) -> String {
                 entry.articles.first().map_or_else(String::new, |&a| site.articles[a].path.display().to_string())
             )
         }
+        Content::AuthorIndex => "the list of authors".into(),
+        Content::Author { author, .. } | Content::AuthorFeed(author) => match &site.authors[*author].profile {
+            Some(profile) => profile.path.display().to_string(),
+            None => format!("the byline {:?}", site.authors[*author].name),
+        },
+        Content::Corrections { .. } | Content::CorrectionsFeed => "the corrections page".into(),
+        Content::NewsSitemap | Content::NewsSitemapPart(_) => "the news sitemap".into(),
         Content::Search => "the search page".into(),
         Content::SiteFeed => "the site's Atom feed".into(),
         Content::Sitemap | Content::SitemapPart(_) => "the sitemap".into(),
@@ -358,6 +405,12 @@ pub enum Part {
     Sitemap,
     /// The newest change of any article (an empty feed's `updated`).
     NewestChange,
+    /// An author page's `author` variable (profile, name, count).
+    Author(usize),
+    /// One entry of the corrections log: the correction, its article and card.
+    Correction(usize),
+    /// What the news sitemap shows of an article.
+    NewsEntry(usize),
     /// A number the render shows or depends on (a count, whether a neighbour exists).
     Number(usize),
     /// A deal's row (by deal id): the deal, its article's card, the names of its investors
@@ -392,6 +445,10 @@ pub fn reads(site: &Site, content: &Content, read: &mut dyn FnMut(Part)) {
             read(Part::Card(*i));
             let first = site.deals.first_of_article.get(*i).copied().unwrap_or(0);
             (first..first + site.articles[*i].deals.len()).for_each(|d| read(Part::Deal(d)));
+            // Related articles show their cards; JSON-LD types entities by kind.
+            read(Part::Number(site.related[*i].len()));
+            site.related[*i].iter().for_each(|&r| read(Part::Card(r)));
+            site.articles[*i].entities.iter().for_each(|&e| read(Part::EntityLink(e)));
             for neighbour in [i.checked_sub(1), Some(i + 1).filter(|&n| n < site.articles.len())] {
                 read(Part::Number(usize::from(neighbour.is_some())));
                 neighbour.into_iter().for_each(|n| read(Part::Card(n)));
@@ -445,6 +502,25 @@ pub fn reads(site: &Site, content: &Content, read: &mut dyn FnMut(Part)) {
         }
         Content::SiteFeed => feed(site.articles.len(), &all, read),
         Content::Sitemap | Content::SitemapPart(_) => read(Part::Sitemap),
+        Content::AuthorIndex => (0..site.authors.len()).for_each(|a| read(Part::Author(a))),
+        Content::Author { author, page } => {
+            let items = &site.authors[*author].articles;
+            read(Part::Author(*author));
+            list(items.len(), &|n| items[n], *page, read);
+        }
+        Content::AuthorFeed(author) => {
+            let items = &site.authors[*author].articles;
+            read(Part::Author(*author));
+            feed(items.len(), &|n| items[n], read);
+        }
+        Content::Corrections { .. } | Content::CorrectionsFeed => {
+            read(Part::Number(site.corrections.len()));
+            (0..site.corrections.len()).for_each(|c| read(Part::Correction(c)));
+            read(Part::NewestChange);
+        }
+        Content::NewsSitemap | Content::NewsSitemapPart(_) => {
+            crate::model::news::articles(site).into_iter().for_each(|i| read(Part::NewsEntry(i)));
+        }
         // Their `Content` (hashed with the path) is all they read besides the settings;
         // static files are served from disk as they are at request time.
         Content::Robots | Content::NotFound | Content::ThemeAsset(_) | Content::Static(_) => {}

@@ -39,6 +39,13 @@ pub const TEMPLATES: &[ThemeFile] = theme_files![
     "partials/deal-chart.html",
     "partials/entity-deals.html",
     "partials/languages.html",
+    "authors.html",
+    "author.html",
+    "corrections.html",
+    "partials/meta.html",
+    "partials/breadcrumbs.html",
+    "partials/byline.html",
+    "partials/related.html",
 ];
 
 /// Files of the theme written to the output root.

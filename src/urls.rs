@@ -41,6 +41,22 @@ pub fn language_dir(folder: &str, page: usize) -> String {
     paginated(&format!("{folder}/"), page)
 }
 
+pub fn author_dir(slug: &str, page: usize) -> String {
+    paginated(&format!("authors/{slug}/"), page)
+}
+
+pub fn corrections_dir(page: usize) -> String {
+    paginated(CORRECTIONS_DIR, page)
+}
+
+/// `news-sitemap.xml`, or its `part`-th file when the articles of the last two days are more
+/// than one file may hold.
+pub fn news_sitemap_file(part: usize) -> String {
+    if part == 0 { "news-sitemap.xml".into() } else { format!("news-sitemap-{part}.xml") }
+}
+
+pub const AUTHORS_DIR: &str = "authors/";
+pub const CORRECTIONS_DIR: &str = "corrections/";
 pub const TAGS_DIR: &str = "tags/";
 pub const DEALS_DIR: &str = "deals/";
 pub const DEALS_CSV: &str = "deals/deals.csv";

@@ -26,7 +26,7 @@ pub struct ArticleFront {
     #[serde(default)]
     pub entities: Vec<Spanned<String>>,
     #[serde(default)]
-    pub authors: Vec<String>,
+    pub authors: Vec<Spanned<String>>,
     #[serde(default)]
     pub draft: bool,
     /// A BCP 47 tag; without it the language is the site's, or the one the script shows.
@@ -174,4 +174,28 @@ pub struct PageFront {
     pub draft: bool,
     #[serde(default)]
     pub extra: BTreeMap<String, toml::Value>,
+}
+
+/// An author profile, `content/authors/*.md`: its `name` is matched against bylines.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorFront {
+    pub name: Spanned<String>,
+    /// The byline title, e.g. "Dalian correspondent".
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub image: Option<PortraitFront>,
+}
+
+/// A profile's portrait, with the keys of an article's `[image]`.
+#[derive(Deserialize, Serialize, Debug, Clone, PartialEq, Eq, Hash)]
+#[serde(deny_unknown_fields)]
+pub struct PortraitFront {
+    pub src: String,
+    pub alt: String,
+    #[serde(default)]
+    pub caption: Option<String>,
+    #[serde(default)]
+    pub credit: Option<String>,
 }

@@ -23,6 +23,8 @@ pub struct Entity {
     pub children: Vec<usize>,
     /// The profile's Markdown, rendered; empty for entities without a profile.
     pub profile_html: String,
+    /// The profile's first paragraph as plain text: the entity page's meta description.
+    pub summary: String,
     /// The profile file; `None` for an entity that only articles name.
     pub path: Option<PathBuf>,
     /// Articles that list the entity in `entities`, newest first.
@@ -43,11 +45,19 @@ impl Entity {
             parent: None,
             children: Vec::new(),
             profile_html: String::new(),
+            summary: String::new(),
             path,
             tagged: Vec::new(),
             mentioned_only: Vec::new(),
             related: Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+impl Entity {
+    pub fn for_test(name: &str) -> Self {
+        Entity::new(name.into(), slugify(name), EntityKind::Other, None)
     }
 }
 

@@ -6,13 +6,17 @@
 //! where. Everything after this stage reads the `Site` and never the files.
 
 pub mod articles;
+pub mod authors;
+pub mod corrections;
 pub mod deals;
 pub mod entities;
 pub mod language;
 pub mod limits;
 pub mod links;
 pub mod mentions;
+pub mod news;
 pub mod places;
+pub mod related;
 pub mod translations;
 
 use std::collections::{HashMap, HashSet};
@@ -23,7 +27,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::load::frontmatter::{ArticleFront, EntityFront, PageFront, SourceFront};
+use crate::load::frontmatter::{ArticleFront, AuthorFront, EntityFront, PageFront, SourceFront};
 use crate::load::{Document, Loaded};
 use crate::markdown;
 use crate::slug::slugify;
@@ -92,6 +96,35 @@ pub(crate) struct Term {
     pub(crate) slug: String,
 }
 
+#[cfg(test)]
+impl Article {
+    /// An article with only entities and tags, for the tests of indexes.
+    pub fn for_test(entities: Vec<usize>, tags: Vec<usize>) -> Self {
+        let date = DateTime::parse_from_rfc3339("2020-01-01T00:00:00+00:00").unwrap_or_default();
+        Article {
+            path: PathBuf::new(),
+            title: String::new(),
+            slug: String::new(),
+            date,
+            updated: None,
+            summary: String::new(),
+            language: "en".into(),
+            tags,
+            entities,
+            mentions: Vec::new(),
+            authors: Vec::new(),
+            draft: false,
+            source: None,
+            corrections: Vec::new(),
+            deals: Vec::new(),
+            extra: toml::Table::new(),
+            html: String::new(),
+            word_count: 0,
+            named: Named::default(),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Tag {
     pub name: String,
@@ -126,6 +159,12 @@ pub struct Site {
     /// The languages with articles, each with its list and feed; empty when all articles are
     /// in one language (the home page and the site feed are then that language's list).
     pub languages: Vec<language::Language>,
+    /// Every byline and author profile, sorted by slug.
+    pub authors: Vec<authors::Author>,
+    /// Each article's related articles, best first, by article index.
+    pub related: Vec<Vec<usize>>,
+    /// Every correction, newest first.
+    pub corrections: Vec<corrections::CorrectionRef>,
 }
 
 /// The source documents the model was built from, handed back for `gazette check`, whose
@@ -136,6 +175,7 @@ pub struct Sources {
     pub articles: Vec<Document<ArticleFront>>,
     pub entities: Vec<Document<EntityFront>>,
     pub pages: Vec<Document<PageFront>>,
+    pub authors: Vec<Document<AuthorFront>>,
 }
 
 /// Builds the model; `None` when there were errors (all of them are in the diagnostics).
@@ -159,6 +199,8 @@ struct Context {
     finder: MentionFinder,
     /// The entities of the profiles (rendered), before articles add theirs.
     profiles: EntityRegistry,
+    /// The author profiles (rendered).
+    authors: Vec<authors::AuthorProfile>,
     /// The earliest date of an article left out only for being in the future: once the clock
     /// passes it, the published articles change.
     next_scheduled: Option<DateTime<FixedOffset>>,
@@ -242,7 +284,7 @@ impl Model {
                 *slot = article;
             }
         }
-        let site = assemble(config, articles, context.profiles.clone(), pages, static_files);
+        let site = assemble(config, articles, context.profiles.clone(), context.authors.clone(), pages, static_files);
         let next_scheduled = next_scheduled(&site, &sources);
         let model = Model { site, sources, context: Context { next_scheduled, ..context } };
         Ok((model, Reach::Articles, diagnostics))
@@ -274,8 +316,8 @@ impl Sources {
     }
 
     fn into_loaded(self, static_files: Vec<PathBuf>) -> Loaded {
-        let Sources { articles, entities, pages } = self;
-        Loaded { articles, entities, pages, templates: Vec::new(), static_files, file_count: 0 }
+        let Sources { articles, entities, pages, authors } = self;
+        Loaded { articles, entities, pages, authors, templates: Vec::new(), static_files, file_count: 0 }
     }
 }
 
@@ -360,7 +402,14 @@ impl ArticleDraft {
 /// large site never holds all sources and all rendered bodies at the same time. The sources
 /// come back beside the model too, for the lints of `gazette check` when the model failed.
 fn build_model(config: Config, loaded: Loaded, keep_sources: bool) -> (Option<Model>, Sources, Vec<Diagnostic>) {
-    let Loaded { articles: article_docs, entities: entity_docs, pages: page_docs, static_files, .. } = loaded;
+    let Loaded {
+        articles: article_docs,
+        entities: entity_docs,
+        pages: page_docs,
+        authors: author_docs,
+        static_files,
+        ..
+    } = loaded;
     let (mut registry, mut diagnostics) = EntityRegistry::from_profiles(&entity_docs);
 
     let heads = published_heads(&article_docs, &config, &mut diagnostics);
@@ -397,10 +446,18 @@ fn build_model(config: Config, loaded: Loaded, keep_sources: bool) -> (Option<Mo
             let (profile, warnings) =
                 resolver.render(&document.path, document.body(), document.body_line(), &document.text);
             registry.entities[id].profile_html = profile.html;
+            registry.entities[id].summary = profile.first_paragraph;
             diagnostics.extend(warnings);
         }
     }
     let pages = build_pages(page_heads, &resolver, &mut diagnostics);
+    let mut bio_warnings = Vec::new();
+    let (author_profiles, author_errors) = authors::check_profiles(&author_docs, |document| {
+        let (bio, warnings) = resolver.render(&document.path, document.body(), document.body_line(), &document.text);
+        bio_warnings.extend(warnings);
+        bio
+    });
+    diagnostics.extend(author_errors.into_iter().chain(bio_warnings));
     let mut articles = Vec::with_capacity(drafted.len());
     for (article, warnings) in drafted {
         diagnostics.extend(warnings);
@@ -414,15 +471,20 @@ fn build_model(config: Config, loaded: Loaded, keep_sources: bool) -> (Option<Mo
     diagnostics.extend(translations::check(&versions, &unpublished_slugs));
     drop(versions);
 
-    let sources = Sources { articles: slots.into_iter().flatten().collect(), entities: entity_docs, pages: page_docs };
+    let sources = Sources {
+        articles: slots.into_iter().flatten().collect(),
+        entities: entity_docs,
+        pages: page_docs,
+        authors: author_docs,
+    };
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (None, sources, diagnostics);
     }
     let profiles = if keep_sources { registry.clone() } else { EntityRegistry::default() };
-    let site = assemble(config, articles, registry, pages, static_files);
+    let site = assemble(config, articles, registry, author_profiles.clone(), pages, static_files);
     let next_scheduled = if keep_sources { next_scheduled(&site, &sources) } else { None };
-    let context = Context { resolver, finder, profiles, next_scheduled };
-    let empty = Sources { articles: Vec::new(), entities: Vec::new(), pages: Vec::new() };
+    let context = Context { resolver, finder, profiles, authors: author_profiles, next_scheduled };
+    let empty = Sources { articles: Vec::new(), entities: Vec::new(), pages: Vec::new(), authors: Vec::new() };
     (Some(Model { site, sources, context }), empty, diagnostics)
 }
 
@@ -487,13 +549,14 @@ pub fn draft_article(
     };
     let tags = keep_named(&front.tags, "tags", "tag", "remove it, or write it with letters or digits");
     let entities = keep_named(&front.entities, "entities", "entity", "write the entity's name or one of its aliases");
+    let authors = keep_named(&front.authors, "authors", "byline", "write the author's name: each byline gets a page");
     ArticleDraft {
         path: document.path.clone(),
         head,
         tags,
         entities,
         summary: front.summary.as_deref().map(markdown::collapse_whitespace),
-        authors: front.authors.clone(),
+        authors: authors.into_iter().map(|term| term.text).collect(),
         draft: front.draft,
         source: front.source.clone(),
         extra: front.extra.clone(),
@@ -682,6 +745,7 @@ fn assemble(
     config: Config,
     mut articles: Vec<Article>,
     mut registry: EntityRegistry,
+    author_profiles: Vec<authors::AuthorProfile>,
     pages: Vec<Page>,
     static_files: Vec<PathBuf>,
 ) -> Site {
@@ -700,7 +764,12 @@ fn assemble(
             .map(|placed| deals::resolve_investors(placed.clone(), |name| registry.resolve_or_add(name)))
             .collect();
     }
-    index(config, articles, tag_index, registry, pages, static_files)
+    let mut site = index(config, articles, tag_index, registry, pages, static_files);
+    // Derived from the sorted articles and indexes: authors, related articles, corrections.
+    site.authors = authors::index(author_profiles, &site.articles);
+    site.related = related::related(&site.articles, &site.tags, &site.entities);
+    site.corrections = corrections::index(&site.articles);
+    site
 }
 
 /// The ids in first-seen order, each once.
@@ -801,5 +870,17 @@ fn index(
     }
     pages.sort_by(|a, b| a.slug.cmp(&b.slug));
     let deals = places::index(&articles, &entities, config.deals);
-    Site { config, articles, tags, entities, pages, static_files, languages, deals }
+    Site {
+        config,
+        articles,
+        tags,
+        entities,
+        pages,
+        static_files,
+        languages,
+        deals,
+        authors: Vec::new(),
+        related: Vec::new(),
+        corrections: Vec::new(),
+    }
 }

@@ -76,7 +76,7 @@ pub fn entry_id(site: &Site, article: usize) -> String {
 
 /// The newest change among the site's articles: a stable `updated` for empty feeds.
 fn site_updated(site: &Site) -> Option<DateTime<FixedOffset>> {
-    site.articles.iter().map(|a| a.updated.unwrap_or(a.date)).max()
+    site.articles.iter().map(|a| a.modified()).max()
 }
 
 /// A feed in the site's language; `entry` gives an article's `<entry>` element (cached by the
@@ -91,7 +91,7 @@ pub fn atom_in<'e>(site: &Site, language: &str, spec: &FeedSpec, entry: impl Fn(
     let entries: Vec<usize> = spec.articles.iter().copied().take(config.feed_limit).collect();
     let updated = entries
         .iter()
-        .map(|&i| site.articles[i].updated.unwrap_or(site.articles[i].date))
+        .map(|&i| site.articles[i].modified())
         .max()
         .or_else(|| site_updated(site))
         .map_or_else(|| "1970-01-01T00:00:00+00:00".to_string(), |d| d.to_rfc3339());
@@ -139,7 +139,7 @@ pub fn entry(site: &Site, urls: &Urls, index: usize) -> String {
     let _ = writeln!(xml, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", escape_xml(&url));
     let _ = writeln!(xml, "    <id>{}</id>", escape_xml(&entry_id(site, index)));
     let _ = writeln!(xml, "    <published>{}</published>", article.date.to_rfc3339());
-    let _ = writeln!(xml, "    <updated>{}</updated>", article.updated.unwrap_or(article.date).to_rfc3339());
+    let _ = writeln!(xml, "    <updated>{}</updated>", article.modified().to_rfc3339());
     for author in &article.authors {
         let _ = writeln!(xml, "    <author><name>{}</name></author>", escape_xml(author));
     }
@@ -216,7 +216,11 @@ pub fn sitemap_index(part_urls: &[String]) -> String {
 }
 
 pub fn robots(urls: &Urls) -> String {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", urls.of("sitemap.xml"))
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\nSitemap: {}\n",
+        urls.of("sitemap.xml"),
+        urls.of(&urls::news_sitemap_file(0))
+    )
 }
 
 #[cfg(test)]

@@ -11,7 +11,9 @@ mod deal_data;
 mod deal_pages;
 pub mod deal_views;
 pub mod feeds;
+mod newsroom;
 pub mod reads;
+pub mod structured_data;
 pub mod templates;
 pub mod views;
 
@@ -123,6 +125,13 @@ impl<'a> Renderer<'a> {
                     vec![("language", views::language(entry, &self.urls))],
                 )?
             }
+            Content::AuthorIndex => self.render_author_index(output)?,
+            Content::Author { author, page } => self.render_author(output, *author, *page)?,
+            Content::AuthorFeed(author) => self.author_feed(*author),
+            Content::Corrections { page } => self.render_corrections(output, *page)?,
+            Content::CorrectionsFeed => self.corrections_feed(),
+            Content::NewsSitemap => self.news_sitemap(0),
+            Content::NewsSitemapPart(part) => self.news_sitemap(*part),
             Content::Search => self.render_search(output)?,
             Content::NotFound => self.render_template("404.html", output, vec![])?,
             Content::TagFeed(tag) => {
@@ -174,8 +183,12 @@ impl<'a> Renderer<'a> {
         let mut context = Context::new();
         context.insert_value("site", self.site_value.clone());
         let dir = output.path.strip_suffix("index.html").unwrap_or(&output.path);
-        context.insert("current_url", &self.urls.of(dir));
+        let url = self.urls.of(dir);
+        let (seo, breadcrumbs) = self.page_meta(output, &url);
+        context.insert("current_url", &url);
         context.insert("current_path", dir);
+        context.insert_value("seo", seo);
+        context.insert_value("breadcrumbs", breadcrumbs);
         context
     }
 
@@ -236,7 +249,8 @@ impl<'a> Renderer<'a> {
         let first = self.site.deals.first_of_article.get(index).copied().unwrap_or(0);
         let deals = self.deal_rows.get(first..first + article.deals.len()).unwrap_or_default().to_vec();
         let story = views::story(self.site, &self.urls, index);
-        let article_value = views::article(article, &self.cards[index], previous, next, story, deals);
+        let related: Vec<Value> = self.site.related[index].iter().map(|&i| self.cards[i].clone()).collect();
+        let article_value = views::article(article, &self.cards[index], previous, next, story, deals, related);
         self.render_template("article.html", output, vec![("article", article_value)])
     }
 
@@ -296,6 +310,7 @@ impl<'a> Renderer<'a> {
             ("url", Value::from(self.urls.of(&dir))),
             ("feed_url", Value::from(self.urls.of(&format!("{dir}{}", urls::FEED_FILE)))),
             ("profile", Value::from(entry.profile_html.as_str())),
+            ("summary", Value::from(entry.summary.as_str())),
             ("has_profile", Value::from(entry.path.is_some())),
             ("parent", entry.parent.map_or_else(Value::none, link)),
             ("children", Value::from(entry.children.iter().map(|&c| link(c)).collect::<Vec<_>>())),
@@ -454,6 +469,9 @@ pub fn site_value(site: &Site, urls: &Urls) -> Value {
         ("entities_url", Value::from(urls.of(urls::ENTITIES_DIR))),
         ("archive_url", Value::from(urls.of(urls::ARCHIVE_DIR))),
         ("deals_url", if site.config.deals { Value::from(urls.of(&urls::deals_dir(1))) } else { Value::none() }),
+        ("authors_url", Value::from(urls.of(urls::AUTHORS_DIR))),
+        ("corrections_url", Value::from(urls.of(urls::CORRECTIONS_DIR))),
+        ("twitter_site", config.news.twitter_site.as_deref().map_or_else(Value::none, Value::from)),
         ("search_url", if site.config.search { Value::from(urls.of(urls::SEARCH_DIR)) } else { Value::none() }),
         ("stylesheets", Value::from(stylesheets)),
         ("logo_url", Value::from(logo)),
@@ -471,10 +489,9 @@ fn sitemap_entries(site: &Site, urls: &Urls, outputs: &[Output]) -> Vec<SitemapE
         .map(|o| {
             let dir = o.path.strip_suffix("index.html").unwrap_or(&o.path);
             let (lastmod, alternates) = match o.content {
-                Content::Article(i) => (
-                    Some(site.articles[i].updated.unwrap_or(site.articles[i].date).to_rfc3339()),
-                    views::alternates(site, urls, i),
-                ),
+                Content::Article(i) => {
+                    (Some(site.articles[i].modified().to_rfc3339()), views::alternates(site, urls, i))
+                }
                 _ => (None, Vec::new()),
             };
             SitemapEntry { url: urls.of(dir), lastmod, alternates }

@@ -15,6 +15,7 @@ use tera::Value;
 use super::views::CardInputs;
 use crate::config::Config;
 use crate::load::TemplateFile;
+use crate::model::authors::{Author, AuthorProfile};
 use crate::model::{Article, Entity, Page, Site, Tag};
 use crate::plan::{self, Content, Output, Part};
 
@@ -96,10 +97,11 @@ pub fn global(config: &Config, templates: &[TemplateFile], site_value: &Value) -
         now: _,
         // Publishing settings: no page shows them.
         deploy: _,
+        news,
     } = config;
     finish(|h| {
         (root, output, title, base_url, base_path, language, description).hash(h);
-        (paginate_by, feed_limit, drafts, future, search, deals).hash(h);
+        (paginate_by, feed_limit, drafts, future, search, deals, news).hash(h);
         let mut names: Vec<(&str, &str)> = templates.iter().map(|t| (t.name.as_str(), t.text.as_str())).collect();
         names.sort_unstable();
         names.hash(h);
@@ -239,7 +241,16 @@ fn part_hash(context: &Context, part: Part, h: &mut ahash::AHasher) {
             (tag, folder, articles.len()).hash(h);
         }
         Part::Sitemap => sitemap.hash(h),
-        Part::NewestChange => site.articles.iter().map(|a| a.updated.unwrap_or(a.date)).max().hash(h),
+        Part::NewestChange => site.articles.iter().map(|a| a.modified()).max().hash(h),
+        Part::Author(a) => author_hash(&site.authors[a], h),
+        Part::Correction(at) => {
+            let reference = site.corrections[at];
+            (reference.correction, hashes.articles[reference.article], hashes.cards[reference.article]).hash(h);
+        }
+        Part::NewsEntry(i) => {
+            let article = &site.articles[i];
+            (&article.slug, &article.title, &article.language, article.date).hash(h);
+        }
         Part::Number(n) => n.hash(h),
         Part::Deal(d) => context.deals[d].hash(h),
         Part::Facet(f) => {
@@ -259,7 +270,7 @@ fn sitemap_hash(site: &Site, outputs: &[Output]) -> u64 {
             output.path.hash(h);
             if let Content::Article(i) = output.content {
                 let article = &site.articles[i];
-                article.updated.unwrap_or(article.date).hash(h);
+                article.modified().hash(h);
                 // Its `xhtml:link` alternates.
                 for &version in &article.translations {
                     (&site.articles[version].slug, &site.articles[version].language).hash(h);
@@ -276,6 +287,15 @@ fn page_hash(page: &Page, h: &mut ahash::AHasher) {
     format!("{extra:?}").hash(h);
 }
 
+/// What an author page shows of its author, but the cards.
+fn author_hash(author: &Author, h: &mut ahash::AHasher) {
+    let Author { name, slug, profile, articles } = author;
+    (name, slug, articles.len()).hash(h);
+    if let Some(AuthorProfile { name, slug, title, bio_html, summary, image, path }) = profile {
+        (name, slug, title, bio_html, summary, image, path).hash(h);
+    }
+}
+
 fn tag_hash(tag: &Tag, h: &mut ahash::AHasher) {
     let Tag { name, slug, articles } = tag;
     (name, slug, articles.len()).hash(h);
@@ -288,9 +308,21 @@ fn entity_link_hash(entity: &Entity, h: &mut ahash::AHasher) {
 
 /// The `entity` variable of an entity page, but the cards of its mentions.
 fn entity_hash(site: &Site, index: usize, h: &mut ahash::AHasher) {
-    let Entity { name, slug, kind, aliases, parent, children, profile_html, path, tagged, mentioned_only, related } =
-        &site.entities[index];
-    (name, slug, kind, aliases, profile_html, path.is_some(), tagged.len(), mentioned_only.len()).hash(h);
+    let Entity {
+        name,
+        slug,
+        kind,
+        aliases,
+        parent,
+        children,
+        profile_html,
+        summary,
+        path,
+        tagged,
+        mentioned_only,
+        related,
+    } = &site.entities[index];
+    (name, slug, kind, aliases, profile_html, summary, path.is_some(), tagged.len(), mentioned_only.len()).hash(h);
     let link = |id: usize, h: &mut ahash::AHasher| entity_link_hash(&site.entities[id], h);
     parent.is_some().hash(h);
     if let Some(parent) = parent {

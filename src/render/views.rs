@@ -8,7 +8,9 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use tera::{Map, Value};
 
+use super::structured_data::author_url;
 use crate::load::frontmatter::SourceFront;
+use crate::model::corrections::anchor;
 use crate::model::language::{self, Language};
 use crate::model::{Article, Entity, Site, translations};
 use crate::urls::{self, Urls};
@@ -147,6 +149,7 @@ pub fn cards_of(site: &Site, urls: &Urls, indices: &[usize]) -> Vec<Value> {
                 ("updated", updated.map_or_else(Value::none, |d| value(&DateView::new(d)))),
                 ("summary", Value::from(summary)),
                 ("authors", Value::from(authors.iter().map(String::as_str).collect::<Vec<_>>())),
+                ("bylines", Value::from(authors.iter().map(|a| link(a, author_url(urls, a))).collect::<Vec<_>>())),
                 ("tags", Value::from(tags.iter().map(|t| tag_links[t.id].clone()).collect::<Vec<_>>())),
                 ("entities", Value::from(entities.iter().map(|e| entity_links[e.id].clone()).collect::<Vec<_>>())),
             ])
@@ -158,6 +161,8 @@ pub fn cards_of(site: &Site, urls: &Urls, indices: &[usize]) -> Vec<Value> {
 struct CorrectionView<'a> {
     date: DateView,
     text: &'a str,
+    /// The element id on the article page: `correction-1`, ...
+    anchor: String,
 }
 
 #[derive(Serialize)]
@@ -173,7 +178,7 @@ struct ArticleExtras<'a> {
 
 /// The `article` of `article.html`: its card plus body, source, corrections, deals,
 /// previous (older) and next (newer) article, its `story` (the language versions) and
-/// `deals`, the rows of its deals (`deal_views::rows`).
+/// `deals`, the rows of its deals (`deal_views::rows`), and its `related` articles' cards.
 pub fn article(
     article: &Article,
     card: &Value,
@@ -181,6 +186,7 @@ pub fn article(
     next: Option<&Value>,
     story: Vec<(&'static str, Value)>,
     deals: Vec<Value>,
+    related: Vec<Value>,
 ) -> Value {
     let extras = value(&ArticleExtras {
         content: &article.html,
@@ -191,7 +197,8 @@ pub fn article(
         corrections: article
             .corrections
             .iter()
-            .map(|c| CorrectionView { date: DateView::new(&c.date), text: &c.text })
+            .enumerate()
+            .map(|(n, c)| CorrectionView { date: DateView::new(&c.date), text: &c.text, anchor: anchor(n) })
             .collect(),
         draft: article.draft,
     });
@@ -206,6 +213,8 @@ pub fn article(
     for (key, value) in story {
         merged.insert(key.into(), value);
     }
+    merged.insert("related".into(), Value::from(related));
+    merged.insert("modified".into(), value(&DateView::new(&article.modified())));
     Value::from(merged)
 }
 

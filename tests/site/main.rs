@@ -17,6 +17,7 @@ mod languages;
 mod links;
 mod lists;
 mod markdown;
+mod newsroom;
 mod output;
 mod pages;
 mod publishing;

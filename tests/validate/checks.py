@@ -294,6 +294,7 @@ def list_pages(site):
         "search/index.html",
         "deals/index.html",
         "corrections/index.html",
+        "authors/index.html",
         "404.html",
     ]
     pages = [p for p in fixed if os.path.isfile(os.path.join(site, p))]
@@ -306,7 +307,7 @@ def list_pages(site):
         and os.path.isfile(os.path.join(site, name, "atom.xml"))
     )
     pages.extend(f"{name}/index.html" for name in languages[-1:])
-    for folder in ("articles", "tags", "entities"):
+    for folder in ("articles", "tags", "entities", "authors"):
         pages.extend(covering_pages(site, folder))
     for page in pages:
         print(page)
