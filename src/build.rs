@@ -145,9 +145,6 @@ pub fn build(options: &BuildOptions) -> BuildReport {
             let body = renderer.render(output)?;
             let written = writer.write(&output.path, &body)?;
             progress.tick();
-            if let Some(indexer) = &indexer {
-                indexer.add(output, body);
-            }
             Ok(written)
         })
         .collect();

@@ -56,6 +56,8 @@ mod with_search {
     use super::*;
 
     /// Pagefind's fragments, decompressed: one per indexed page, with its URL and metadata.
+    /// Fragment files hold groups of fragments (`{name: fragment, ...}`), as Pagefind writes
+    /// them with `max_fragments`.
     fn fragments(bundle: &Path) -> Vec<String> {
         use std::io::Read;
         let mut texts = Vec::new();
@@ -63,7 +65,11 @@ mod with_search {
             let bytes = fs::read(entry.unwrap().path()).unwrap();
             let mut text = String::new();
             flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut text).unwrap();
-            texts.push(text.trim_start_matches("pagefind_dcd").to_string());
+            let group: serde_json::Value = serde_json::from_str(text.trim_start_matches("pagefind_dcd")).unwrap();
+            for fragment in group.as_object().unwrap().values() {
+                assert!(fragment["url"].is_string(), "{fragment}");
+                texts.push(fragment.to_string());
+            }
         }
         texts.sort();
         texts
