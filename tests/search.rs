@@ -108,6 +108,19 @@ mod with_search {
         assert!(!plan.contains("Skip to content") && !plan.contains("min read"), "{plan}");
     }
 
+    /// Regression: a tag written `&amp;` showed as `&` in the search page's filter list, since
+    /// Pagefind's UI shows filter values as HTML and its indexer decoded them twice.
+    #[test]
+    fn search_filter_values_keep_one_level_of_escaping() {
+        let site = fixture("search");
+        let public = built(site.path(), None);
+        let fragments = fragments(&public.join("pagefind"));
+        let leasing = fragments.iter().find(|f| f.contains("leasing venture")).unwrap();
+        // As HTML, `R&amp;amp;D` reads `R&amp;D`: the tag as written.
+        assert!(leasing.contains(r#""tag":["leasing","R&amp;amp;D"]"#), "{leasing}");
+        assert!(leasing.contains(r#""language":["en"]"#), "{leasing}");
+    }
+
     #[test]
     fn chinese_text_is_split_into_words() {
         let site = fixture("search");
