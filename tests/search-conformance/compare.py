@@ -4,8 +4,9 @@
 Usage: compare.py LANGUAGE GAZETTE.jsonl PAGEFIND.jsonl
 Each line is {"query": ..., "results": [{"url", "score", "filters"}]} from query.mjs.
 
-Pages must come back in the same order; pages of equal score count as one group, because
-Pagefind orders ties by the order its indexer met the pages (the file system's, for its CLI).
+Pages must come back in the same order; pages of equal score (or, sorted by date, of the same
+date) count as one group, because Pagefind orders ties by the order its indexer met the pages
+(the file system's, for its CLI).
 The deliberate differences, checked and counted rather than failed:
   * cjk-inside: in a bundle whose language is not segmented (English), gazette also indexes
     each Chinese or Japanese run from every character on, so a name inside a run is found:
@@ -27,14 +28,15 @@ def path(url):
     return urlparse(url).path
 
 
-def groups(results):
+def groups(results, sorted_by_date):
     out = []
     last = None
     for result in results:
-        if last is None or abs(result["score"] - last) > 1e-4:
+        key = result["date"] if sorted_by_date else result["score"]
+        if last is None or (key != last if sorted_by_date else abs(key - last) > 1e-4):
             out.append(set())
         out[-1].add(path(result["url"]))
-        last = result["score"]
+        last = key
     return out
 
 
@@ -59,7 +61,8 @@ def main():
         if any(filters_a[url] != filters_b[url] for url in filters_a.keys() & filters_b.keys()):
             failures.append((query, "filters differ"))
             continue
-        if groups(a["results"]) == groups(b["results"]):
+        by_date = bool(query.get("sort"))
+        if groups(a["results"], by_date) == groups(b["results"], by_date):
             same += 1
             continue
         urls_a = {path(r["url"]) for r in a["results"]}

@@ -175,6 +175,9 @@ def queries(articles, rnd):
     for word in ["Shenyang", "Orix", "BASF", "zurich", "Zürich", "cafe", "e-commerce", "commerce", "EasyLease",
                  "lease", "SmartPort", "Société", "is_ready", "R&D"]:
         out["en"].append({"term": word})
+    # Chinese and Japanese names inside English text (see compare.py: cjk-inside).
+    for word in ["沈阳", "沈阳市", "大连市", "辽宁省", "大阪", "東京", "バッテリー", "ッテリー"]:
+        out["en"].append({"term": word})
     for tag in TAGS[:5]:
         out["en"].append({"term": rnd.choice(EN_WORDS), "filters": {"tag": tag}})
     for entity in ENTITIES[:5]:

@@ -20,7 +20,7 @@ for (const query of queries) {
   const results = [];
   for (const result of response.results) {
     const data = await result.data();
-    results.push({ url: data.url, score: Math.round(result.score * 1e6) / 1e6, filters: data.filters });
+    results.push({ url: data.url, score: Math.round(result.score * 1e6) / 1e6, date: data.meta.date, filters: data.filters });
   }
   console.log(JSON.stringify({ query, results }));
 }

@@ -26,6 +26,7 @@ cp "$here/query.mjs" "$deps/query.mjs"
 (cd "$crate" && cargo build --release --quiet)
 gazette="$crate/target/release/gazette"
 
+started=$SECONDS
 work="$(mktemp -d)"
 server=""
 cleanup() {
@@ -73,4 +74,4 @@ for language in en zh ja; do
   python3 "$here/compare.py" "$language" "$work/ours-$language.jsonl" "$work/theirs-$language.jsonl" || failed="$failed $language"
 done
 [ -z "$failed" ] || { echo "search conformance failed for:$failed"; exit 1; }
-echo "search conformance: gazette's index answers as Pagefind's own does"
+echo "search conformance: gazette's index answers as Pagefind's own does ($((SECONDS - started)) s)"
