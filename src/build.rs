@@ -1,19 +1,20 @@
-//! The build: the pipeline's stages in order, each timed. No logic lives here.
+//! The build: the pipeline's stages in order (run by `pipeline::Run`), written to the output.
 //!
 //! config → load → (fingerprint: stop if nothing changed) → templates → model → plan →
 //! render + write (in parallel; the search index takes the article pages as they come) →
 //! index (finished and written) → commit.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rayon::prelude::*;
 
-use crate::config::{self, BuildOptions};
+use crate::config::BuildOptions;
 use crate::diagnostics::Diagnostic;
+use crate::pipeline::{Planned, Run};
 use crate::progress::Progress;
-use crate::render::{Renderer, Templates};
+use crate::render::Renderer;
 use crate::write::{Writer, Written};
-use crate::{fingerprint, load, model, plan, search};
+use crate::{fingerprint, search};
 
 /// What a build did.
 #[derive(Debug, Default)]
@@ -43,105 +44,79 @@ impl BuildReport {
         match written {
             Written::Changed => self.changed += 1,
             Written::Unchanged => self.unchanged += 1,
+            Written::Skipped => {}
         }
     }
-}
-
-struct Stopwatch(Instant);
-
-impl Stopwatch {
-    fn lap(&mut self, report: &mut BuildReport, stage: &'static str) {
-        report.timings.push((stage, self.0.elapsed()));
-        report.memory.push(resident_memory());
-        self.0 = Instant::now();
-    }
-}
-
-/// The process's resident set size, from /proc on Linux.
-fn resident_memory() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kib = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
-    kib.unwrap_or(0) * 1024
 }
 
 /// Builds the site; on any error the previous output is left exactly as it was.
 pub fn build(options: &BuildOptions) -> BuildReport {
+    let mut run = Run::default();
     let mut report = BuildReport::default();
-    let mut clock = Stopwatch(Instant::now());
+    run_build(options, &mut run, &mut report);
+    BuildReport { diagnostics: run.diagnostics, timings: run.timings, memory: run.memory, ..report }
+}
 
-    let config = match config::load(options) {
-        Ok(config) => config,
-        Err(error) => {
-            report.diagnostics.push(error);
-            return report;
-        }
-    };
-    clock.lap(&mut report, "config");
-
-    let (loaded, load_diagnostics) = load::load(&config);
+fn run_build(options: &BuildOptions, run: &mut Run, report: &mut BuildReport) -> Option<()> {
+    let config = run.config(options)?;
+    let loaded = run.load(&config);
     report.source_files = loaded.file_count;
-    report.diagnostics.extend(load_diagnostics);
-    clock.lap(&mut report, "load");
 
     let fingerprint = fingerprint::of(&config, &loaded);
-    let stamp = report.succeeded().then(|| fingerprint::intact_stamp(&config.output)).flatten();
+    let stamp = run.succeeded().then(|| fingerprint::intact_stamp(&config.output)).flatten();
     if let Some(stamp) = stamp.filter(|s| s.fingerprint == fingerprint) {
         report.up_to_date = true;
         report.unchanged = stamp.files;
         report.articles = loaded.articles.iter().filter(|d| config.drafts || !d.front.draft).count();
-        clock.lap(&mut report, "fingerprint");
-        return report;
+        run.lap("fingerprint");
+        return Some(());
     }
     let output = config.output.clone();
-    clock.lap(&mut report, "fingerprint");
+    run.lap("fingerprint");
 
-    let templates = Templates::compile(&loaded.templates).map_err(|errors| report.diagnostics.extend(errors)).ok();
-    clock.lap(&mut report, "templates");
-
-    let (site, model_diagnostics) = model::build(config, loaded);
-    report.diagnostics.extend(model_diagnostics);
-    clock.lap(&mut report, "model");
-    let (Some(site), Some(templates)) = (site.filter(|_| report.succeeded()), templates) else { return report };
+    let Planned { model, templates, outputs, .. } = run.plan_site(config, loaded, false, None)?;
+    let site = &model.site;
     report.articles = site.articles.len();
-
-    let outputs = match plan::plan(&site) {
-        Ok(outputs) => outputs,
-        Err(errors) => {
-            report.diagnostics.extend(errors);
-            return report;
-        }
-    };
-    clock.lap(&mut report, "plan");
-
-    let renderer = match Renderer::new(&site, templates, &outputs) {
-        Ok(renderer) => renderer,
-        Err(errors) => {
-            report.diagnostics.extend(errors);
-            return report;
-        }
-    };
-    clock.lap(&mut report, "prepare");
-
-    let writer = match Writer::prepare(&site.config.root, &site.config.output) {
-        Ok(writer) => writer,
-        Err(error) => {
-            report.diagnostics.push(error);
-            return report;
-        }
-    };
+    let renderer = run.renderer(site, &templates, &outputs)?;
+    let writer =
+        run.keep(Writer::prepare(&site.config.root, &site.config.output, options.force).map_err(|e| vec![e]))?;
     if let Err(error) = writer.create_dirs(outputs.iter().map(|o| o.path.as_str())) {
-        report.diagnostics.push(error);
+        run.diagnostics.push(error);
         writer.abort();
-        return report;
+        return None;
     }
+    render_and_write(options, run, report, &renderer, &writer, &outputs);
+
+    if !run.succeeded() {
+        writer.abort();
+        return Some(());
+    }
+    match writer.commit() {
+        Ok((files, bytes)) => fingerprint::store(&output, fingerprint, files, bytes),
+        Err(error) => run.diagnostics.push(error),
+    }
+    run.lap("commit");
+    Some(())
+}
+
+/// Renders and writes every output in parallel, then writes the search index (from the model).
+fn render_and_write(
+    options: &BuildOptions,
+    run: &mut Run,
+    report: &mut BuildReport,
+    renderer: &Renderer,
+    writer: &Writer,
+    outputs: &[crate::plan::Output],
+) {
+    let site = renderer.site();
     let progress = Progress::new(options.progress, outputs.len());
-    let indexer = site.config.search.then(|| search::Indexer::start(&site));
+    let indexer = site.config.search.then(|| search::Indexer::start(site));
     let results: Vec<Result<Written, Diagnostic>> = outputs
         .par_iter()
         .map(|output| {
+            if writer.stopped() {
+                return Ok(Written::Skipped);
+            }
             let body = renderer.render(output)?;
             let written = writer.write(&output.path, &body)?;
             progress.tick();
@@ -152,28 +127,17 @@ pub fn build(options: &BuildOptions) -> BuildReport {
     for result in results {
         match result {
             Ok(written) => report.count(written),
-            Err(error) => report.diagnostics.push(error),
+            Err(error) => run.diagnostics.push(error),
         }
     }
-    clock.lap(&mut report, "render+write");
-    report.diagnostics = crate::diagnostics::collapse_repeats(std::mem::take(&mut report.diagnostics));
+    run.lap("render+write");
+    run.finish();
 
-    if let Some(indexer) = indexer.filter(|_| report.succeeded()) {
-        match indexer.finish(&writer) {
+    if let Some(indexer) = indexer.filter(|_| run.succeeded()) {
+        match indexer.finish(writer) {
             Ok(written) => written.into_iter().for_each(|w| report.count(w)),
-            Err(error) => report.diagnostics.push(error),
+            Err(error) => run.diagnostics.push(error),
         }
-        clock.lap(&mut report, "index");
+        run.lap("index");
     }
-
-    if !report.succeeded() {
-        writer.abort();
-        return report;
-    }
-    match writer.commit() {
-        Ok((files, bytes)) => fingerprint::store(&output, fingerprint, files, bytes),
-        Err(error) => report.diagnostics.push(error),
-    }
-    clock.lap(&mut report, "commit");
-    report
 }

@@ -6,10 +6,10 @@
 
 use rayon::prelude::*;
 
-use crate::config::{self, BuildOptions};
+use crate::config::BuildOptions;
 use crate::diagnostics::Diagnostic;
-use crate::render::{Renderer, Templates};
-use crate::{lint, load, model, plan};
+use crate::lint;
+use crate::pipeline::Run;
 
 /// What a check found.
 #[derive(Debug, Default)]
@@ -22,45 +22,31 @@ pub struct CheckReport {
 
 /// Checks the site as `build` would see it with the same options.
 pub fn check(options: &BuildOptions) -> CheckReport {
+    let mut run = Run::default();
     let mut report = CheckReport::default();
-    let config = match config::load(options) {
-        Ok(config) => config,
-        Err(error) => {
-            report.diagnostics.push(error);
-            return report;
-        }
-    };
+    run_check(options, &mut run, &mut report);
+    CheckReport { diagnostics: run.diagnostics, ..report }
+}
+
+fn run_check(options: &BuildOptions, run: &mut Run, report: &mut CheckReport) -> Option<()> {
+    let config = run.config(options)?;
     let now = config.now;
-
-    let (loaded, load_diagnostics) = load::load(&config);
+    let mut loaded = run.load(&config);
     report.source_files = loaded.file_count;
-    report.diagnostics.extend(load_diagnostics);
-
-    let templates = Templates::compile(&loaded.templates).map_err(|errors| report.diagnostics.extend(errors)).ok();
-
-    let (site, sources, model_diagnostics) = model::build_keeping_sources(config, loaded);
-    report.diagnostics.extend(model_diagnostics);
-    report.diagnostics.extend(lint::lint(site.as_ref(), &sources, now));
-    let (Some(site), Some(templates)) = (site, templates) else { return report };
-
-    let outputs = match plan::plan(&site) {
-        Ok(outputs) => outputs,
-        Err(errors) => {
-            report.diagnostics.extend(errors);
-            return report;
-        }
+    let template_files = std::mem::take(&mut loaded.templates);
+    let templates = run.templates(&template_files);
+    let (model, sources) = match run.model(config, loaded, true) {
+        Ok(model) => (Some(model.site), model.sources),
+        Err(sources) => (None, sources),
     };
-    let renderer = match Renderer::new(&site, templates, &outputs) {
-        Ok(renderer) => renderer,
-        Err(errors) => {
-            report.diagnostics.extend(errors);
-            return report;
-        }
-    };
+    run.diagnostics.extend(lint::lint(model.as_ref(), &sources, now));
+    let (site, templates) = (model?, templates?);
+    let outputs = run.plan(&site)?;
+    let renderer = run.renderer(&site, &templates, &outputs)?;
     // Templates can fail on one page only: render them all, keep nothing but the errors.
     let render_errors: Vec<Diagnostic> =
         outputs.par_iter().filter_map(|output| renderer.render(output).err()).collect();
-    report.diagnostics.extend(render_errors);
-    report.diagnostics = crate::diagnostics::collapse_repeats(std::mem::take(&mut report.diagnostics));
-    report
+    run.diagnostics.extend(render_errors);
+    run.finish();
+    Some(())
 }

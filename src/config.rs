@@ -11,10 +11,13 @@ use serde::Deserialize;
 use crate::diagnostics::Diagnostic;
 use crate::toml_input::{self, Fragment};
 
+mod deploy;
+pub use deploy::{CacheRule, DeployTarget};
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
-    title: String,
+    title: toml::Spanned<String>,
     base_url: toml::Spanned<String>,
     #[serde(default = "default_language")]
     language: toml::Spanned<String>,
@@ -25,6 +28,9 @@ struct RawConfig {
     paginate_by: toml::Spanned<usize>,
     #[serde(default = "default_feed_limit")]
     feed_limit: toml::Spanned<usize>,
+    /// Where `gazette deploy` publishes to (`src/config/deploy.rs`).
+    #[serde(default)]
+    deploy: deploy::RawDeploy,
 }
 
 fn default_language() -> toml::Spanned<String> {
@@ -52,6 +58,8 @@ pub struct BuildOptions {
     pub progress: bool,
     /// Leave the search page and index out of this build (`--no-search`).
     pub no_search: bool,
+    /// Replace the output folder even if it holds files that gazette did not write (`--force`).
+    pub force: bool,
 }
 
 /// The resolved site settings.
@@ -74,30 +82,48 @@ pub struct Config {
     /// `--no-search`.
     pub search: bool,
     pub now: DateTime<FixedOffset>,
+    /// The `[deploy.NAME]` targets, by name.
+    pub deploy: Vec<DeployTarget>,
 }
 
 pub const CONFIG_FILE: &str = "site.toml";
+
+/// Whether this build of gazette has search (the cargo feature `search`).
+pub const SEARCH_ENABLED: bool = cfg!(feature = "search");
 
 /// Reads and checks `site.toml` under `options.root`.
 pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
     let file = Path::new(CONFIG_FILE);
     let path = options.root.join(file);
-    let text = std::fs::read_to_string(&path).map_err(|error| {
+    let bytes = std::fs::read(&path).map_err(|error| {
         Diagnostic::error("E001", format!("cannot read {CONFIG_FILE}: {error}"))
             .in_file(file)
             .hint(format!("run gazette in a site folder (one with {CONFIG_FILE}), pass --root DIR, or create one with `gazette init DIR`"))
     })?;
+    let text = String::from_utf8(bytes).map_err(|error| not_utf8(file, error.as_bytes(), error.utf8_error()))?;
     let fragment = Fragment { file, file_text: &text, offset: 0, header_offset: 0 };
+    deploy::credential_in_file(&fragment)?;
     let raw: RawConfig = toml_input::parse(&fragment, text.len())?;
+    let deploy = raw.deploy.resolve(&fragment)?;
 
     let url_source = options.base_url.as_deref().unwrap_or(raw.base_url.get_ref());
-    let url_problem = |message: String| match &options.base_url {
-        Some(_) => Diagnostic::error("E015", message).field("--base-url"),
-        None => fragment.error_at("E015", message, raw.base_url.span()).field("base_url"),
+    let url_problem = |code: &'static str, message: String| match &options.base_url {
+        Some(_) => Diagnostic::error(code, message).field("--base-url"),
+        None => fragment.error_at(code, message, raw.base_url.span()).field("base_url"),
     };
-    let (base_url, base_path) = normalize_base_url(url_source).map_err(|m| {
-        url_problem(m).hint("write an absolute URL such as `https://invest.example.com/` or `https://example.org/sub/`")
+    let (base_url, base_path) = normalize_base_url(url_source).map_err(|problem| match problem {
+        UrlProblem::Shape(m) => url_problem("E015", m)
+            .hint("write an absolute URL such as `https://invest.example.com/` or `https://example.org/sub/`"),
+        UrlProblem::Port(m) => url_problem("E025", m).hint("a port is a number from 1 to 65535, e.g. `https://example.org:8443/`; most sites need none"),
+        UrlProblem::Credentials(m) => url_problem("E026", m).hint(
+            "remove `user:password@`: the base URL is published in every link and feed id; give a server's credentials to the tool that uploads the site",
+        ),
     })?;
+    if raw.title.get_ref().trim().is_empty() {
+        return Err(fragment.error_at("E027", "the site's title is empty", raw.title.span()).field("title").hint(
+            "write the site's name, e.g. `title = \"Northeast Investment Gazette\"`: it heads every page and feed",
+        ));
+    }
     for (value, field) in [(&raw.paginate_by, "paginate_by"), (&raw.feed_limit, "feed_limit")] {
         if *value.get_ref() == 0 {
             return Err(fragment
@@ -116,7 +142,7 @@ pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
     Ok(Config {
         root: options.root.clone(),
         output,
-        title: raw.title,
+        title: raw.title.into_inner().trim().to_string(),
         base_url,
         base_path,
         language: raw.language.into_inner(),
@@ -125,8 +151,9 @@ pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
         feed_limit: raw.feed_limit.into_inner(),
         drafts: options.drafts,
         future: options.future,
-        search: crate::search::ENABLED && !options.no_search,
+        search: SEARCH_ENABLED && !options.no_search,
         now: options.clock.unwrap_or_else(|| chrono::Local::now().fixed_offset()),
+        deploy,
     })
 }
 
@@ -141,22 +168,88 @@ pub fn is_language_tag(tag: &str) -> bool {
         && subtags.all(|s| (1..=8).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
+/// Why a base URL was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum UrlProblem {
+    /// Not an absolute http(s) URL of scheme, host and path (E015).
+    Shape(String),
+    /// A port that is not a number from 1 to 65535 (E025).
+    Port(String),
+    /// `user:password@` before the host (E026).
+    Credentials(String),
+}
+
+impl std::fmt::Display for UrlProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UrlProblem::Shape(m) | UrlProblem::Port(m) | UrlProblem::Credentials(m) => f.write_str(m),
+        }
+    }
+}
+
 /// `https://example.org/sub` → (`https://example.org/sub/`, `/sub/`).
-pub fn normalize_base_url(url: &str) -> Result<(String, String), String> {
+pub fn normalize_base_url(url: &str) -> Result<(String, String), UrlProblem> {
     let url = url.trim();
     let Some((scheme, rest)) = url.split_once("://") else {
-        return Err(format!("`{url}` is not an absolute URL"));
+        return Err(UrlProblem::Shape(format!("`{url}` is not an absolute URL")));
     };
     if !matches!(scheme, "http" | "https") || rest.is_empty() || rest.starts_with('/') {
-        return Err(format!("`{url}` is not an http(s) URL with a host"));
+        return Err(UrlProblem::Shape(format!("`{url}` is not an http(s) URL with a host")));
     }
-    if url.contains(['?', '#', ' ', '"', '<', '>']) {
-        return Err(format!("`{url}` has a query, fragment or space; a base URL is only scheme, host and path"));
+    if url.contains(['?', '#', ' ', '"', '<', '>', '\\']) || url.chars().any(char::is_control) {
+        return Err(UrlProblem::Shape(format!(
+            "`{url}` has a query, fragment, space or backslash; a base URL is only scheme, host and path"
+        )));
     }
     let path = rest.find('/').map_or("/", |i| &rest[i..]);
     let path = format!("{}/", path.trim_end_matches('/'));
-    let host = rest.split('/').next().unwrap_or(rest);
-    Ok((format!("{scheme}://{host}{path}"), path))
+    let authority = rest.split('/').next().unwrap_or(rest);
+    if authority.contains('@') {
+        return Err(UrlProblem::Credentials(format!("`{url}` carries credentials (`user:password@`) before the host")));
+    }
+    check_port(url, authority)?;
+    Ok((format!("{scheme}://{authority}{path}"), path))
+}
+
+/// The port after the host (or after an IPv6 literal's `]`), if any, must be 1–65535.
+fn check_port(url: &str, authority: &str) -> Result<(), UrlProblem> {
+    let after_host = match authority.rfind(']') {
+        Some(end) => &authority[end + 1..],
+        None => authority,
+    };
+    let host = &authority[..authority.len() - after_host.len()];
+    let Some((name, port)) = after_host.rsplit_once(':') else { return Ok(()) };
+    if host.is_empty() && name.is_empty() {
+        return Err(UrlProblem::Shape(format!("`{url}` has no host before its port")));
+    }
+    match port.parse::<u16>() {
+        Ok(n) if n > 0 && port.bytes().all(|b| b.is_ascii_digit()) => Ok(()),
+        _ if port.is_empty() => Ok(()),
+        _ => Err(UrlProblem::Port(format!("`{url}` has the port `{port}`, which is not a number from 1 to 65535"))),
+    }
+}
+
+/// The encoding error of a `site.toml` that is not UTF-8, at the line of its first bad byte.
+fn not_utf8(file: &Path, bytes: &[u8], error: std::str::Utf8Error) -> Diagnostic {
+    let good = String::from_utf8_lossy(&bytes[..error.valid_up_to()]);
+    let line = good.matches('\n').count() + 1;
+    let column = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let mut diagnostic = Diagnostic::error(
+        "E028",
+        format!("{CONFIG_FILE} is not UTF-8 text: byte {} is not valid UTF-8", error.valid_up_to() + 1),
+    )
+    .in_file(file)
+    .hint("save the file as UTF-8 (most editors have \"Save with encoding\"); gazette reads settings only as UTF-8");
+    diagnostic.line = line;
+    diagnostic.column = column;
+    diagnostic.width = 1;
+    diagnostic.source_line = Some(String::from_utf8_lossy(line_bytes(bytes, line)).trim_end().to_string());
+    diagnostic
+}
+
+/// The bytes of 1-based `line`.
+fn line_bytes(bytes: &[u8], line: usize) -> &[u8] {
+    bytes.split(|&b| b == b'\n').nth(line - 1).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -170,6 +263,17 @@ mod tests {
         assert_eq!(normalize_base_url("http://a.org/x/y/").unwrap(), ("http://a.org/x/y/".into(), "/x/y/".into()));
         assert!(normalize_base_url("a.org").is_err());
         assert!(normalize_base_url("ftp://a.org").is_err());
+        assert!(normalize_base_url("https://a.org:8443/").is_ok());
+        assert!(normalize_base_url("http://[::1]:1111/").is_ok());
+    }
+
+    #[test]
+    fn base_urls_with_a_port_above_65535_or_credentials_are_refused() {
+        assert!(matches!(normalize_base_url("https://a.org:65536/"), Err(UrlProblem::Port(_))));
+        assert!(matches!(normalize_base_url("https://a.org:0/"), Err(UrlProblem::Port(_))));
+        assert!(matches!(normalize_base_url("https://a.org:https/"), Err(UrlProblem::Port(_))));
+        assert!(matches!(normalize_base_url("https://user:pw@a.org/"), Err(UrlProblem::Credentials(_))));
+        assert!(matches!(normalize_base_url("https://user@a.org/"), Err(UrlProblem::Credentials(_))));
     }
 
     #[test]

@@ -87,6 +87,12 @@ pub fn intact_stamp(output: &Path) -> Option<Stamp> {
     (files == stamp.files && bytes == stamp.bytes).then_some(stamp)
 }
 
+/// Whether a build stored its fingerprint on `output` (builds made before the output carried
+/// `write::guard::MARK_FILE` are recognized by it).
+pub fn has_stamp(output: &Path) -> bool {
+    attribute::get(output, ATTRIBUTE).is_some()
+}
+
 /// (files, total bytes) below `output`; `None` if any file changed after `not_after`. The
 /// listing needs no `stat`; the `stat`s, one per file, run in parallel.
 fn output_size(output: &Path, not_after: u64) -> Option<(usize, u64)> {

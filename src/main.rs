@@ -28,6 +28,9 @@ enum Command {
     New(cmd::new::NewArgs),
     /// Create a new site in a folder
     Init(cmd::init::InitArgs),
+    /// Build, then publish the output to S3-compatible object storage ([deploy] in site.toml)
+    #[cfg(feature = "deploy")]
+    Deploy(cmd::deploy::DeployArgs),
 }
 
 fn main() {
@@ -38,6 +41,8 @@ fn main() {
         Command::Check(args) => cmd::check::run(args),
         Command::New(args) => cmd::new::run(args),
         Command::Init(args) => cmd::init::run(args),
+        #[cfg(feature = "deploy")]
+        Command::Deploy(args) => cmd::deploy::run(args),
     };
     std::process::exit(code);
 }

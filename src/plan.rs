@@ -9,7 +9,6 @@ use std::path::PathBuf;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
-use crate::render::feeds::SITEMAP_LIMIT;
 use crate::urls;
 
 /// What renders an output file.
@@ -53,6 +52,56 @@ pub struct Output {
     /// Relative to the output folder, with `/`.
     pub path: String,
     pub content: Content,
+}
+
+/// The folder of the search bundle, below the output root.
+pub const BUNDLE_DIR: &str = "pagefind/";
+
+/// One language's search bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bundle {
+    pub language: String,
+    /// Below the output root, ending with `/`.
+    pub dir: String,
+    /// Indexes into `site.articles`.
+    pub articles: Vec<usize>,
+}
+
+/// The bundles of a site, the primary one (at `pagefind/`) first: the site's language, or the
+/// language of most articles when none is in the site's language.
+pub fn search_bundles(site: &Site) -> Vec<Bundle> {
+    let mut groups: Vec<Bundle> = Vec::new();
+    for (index, article) in site.articles.iter().enumerate() {
+        match groups.iter_mut().find(|g| g.language == article.language) {
+            Some(group) => group.articles.push(index),
+            None => {
+                groups.push(Bundle { language: article.language.clone(), dir: String::new(), articles: vec![index] })
+            }
+        }
+    }
+    let primary = groups
+        .iter()
+        .position(|g| g.language == site.config.language)
+        .or_else(|| (0..groups.len()).max_by_key(|&i| (groups[i].articles.len(), std::cmp::Reverse(i))));
+    match primary {
+        Some(i) => groups[..=i].rotate_right(1),
+        None => groups.push(Bundle { language: site.config.language.clone(), dir: String::new(), articles: vec![] }),
+    }
+    groups[1..].sort_by(|a, b| a.language.cmp(&b.language));
+    // Only the primary bundle can have the site's language, which is free text: the others are
+    // detected codes (`zh`, `ja`, `ko`), plain path segments that `search.html` builds too.
+    for (i, group) in groups.iter_mut().enumerate() {
+        group.dir = if i == 0 { BUNDLE_DIR.to_string() } else { format!("{BUNDLE_DIR}{}/", group.language) };
+    }
+    groups
+}
+
+/// The most URLs one sitemap file may list (sitemaps.org); more make a sitemap index.
+pub const SITEMAP_LIMIT: usize = 50_000;
+
+/// Whether the sitemap lists an output: every HTML page but the 404 page.
+pub fn in_sitemap(output: &Output) -> bool {
+    output.path.ends_with("index.html")
 }
 
 /// How many list pages `count` items need (at least one: an empty list still has its page).
@@ -111,13 +160,13 @@ pub fn plan(site: &Site) -> Result<Vec<Output>, Vec<Diagnostic>> {
     ] {
         outputs.push(Output { path: path.into(), content });
     }
-    let html_pages = outputs.iter().filter(|o| o.path.ends_with("index.html")).count();
+    let html_pages = outputs.iter().filter(|o| in_sitemap(o)).count();
     if html_pages > SITEMAP_LIMIT {
         for part in 1..=html_pages.div_ceil(SITEMAP_LIMIT) {
             outputs.push(Output { path: format!("sitemap-{part}.xml"), content: Content::SitemapPart(part) });
         }
     }
-    for asset in crate::render::theme::ASSETS {
+    for asset in crate::theme::ASSETS {
         outputs.push(Output { path: asset.name.into(), content: Content::ThemeAsset(asset.name) });
     }
     for file in &site.static_files {
@@ -157,7 +206,7 @@ fn check_collisions(site: &Site, outputs: &[Output]) -> Result<(), Vec<Diagnosti
     let mut first_writer: HashMap<&str, &Content> = HashMap::with_capacity(outputs.len());
     let mut errors = Vec::new();
     for output in outputs {
-        if crate::search::ENABLED && output.path.starts_with(crate::search::BUNDLE_DIR) {
+        if crate::config::SEARCH_ENABLED && output.path.starts_with(BUNDLE_DIR) {
             let mut error = Diagnostic::error(
                 "E040",
                 format!(
@@ -168,7 +217,7 @@ fn check_collisions(site: &Site, outputs: &[Output]) -> Result<(), Vec<Diagnosti
             )
             .hint(format!(
                 "`{}` belongs to the search index: give the page another slug, or move the file",
-                crate::search::BUNDLE_DIR
+                BUNDLE_DIR
             ));
             if let Content::Page(i) = &output.content {
                 error = error.in_file(&site.pages[*i].path);
@@ -191,6 +240,98 @@ fn check_collisions(site: &Site, outputs: &[Output]) -> Result<(), Vec<Diagnosti
         }
     }
     if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+/// One part of the model that an output's render reads. `reads` names the parts of each
+/// output; `serve` fingerprints an output by the parts it reads and re-renders it only when
+/// one of them changed (see docs/architecture.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Part {
+    /// An article's card, as lists show it.
+    Card(usize),
+    /// Everything of an article: its page and its feed entry.
+    Article(usize),
+    /// A tag's name, slug and article count.
+    Tag(usize),
+    /// An entity page's `entity` variable: profile, parent, children, related, counts.
+    Entity(usize),
+    /// What a link to an entity shows.
+    EntityLink(usize),
+    Page(usize),
+    /// The list of HTML pages with their last change.
+    Sitemap,
+    /// The newest change of any article (an empty feed's `updated`).
+    NewestChange,
+    /// A number the render shows or depends on (a count, whether a neighbour exists).
+    Number(usize),
+}
+
+/// Names, in order, every part of the model that the render of `content` reads, besides what
+/// every output reads (settings, templates, the `site` variable). A new page kind lists its
+/// parts here, beside its `plan` entry; nothing else needs to know about it.
+pub fn reads(site: &Site, content: &Content, read: &mut dyn FnMut(Part)) {
+    let per_page = site.config.paginate_by;
+    // A page of a list of `len` articles, `at(n)` the n-th; a feed of such a list.
+    let list = |len: usize, at: &dyn Fn(usize) -> usize, page: usize, read: &mut dyn FnMut(Part)| {
+        read(Part::Number(len));
+        page_range(len, page, per_page).for_each(|n| read(Part::Card(at(n))));
+    };
+    let feed = |len: usize, at: &dyn Fn(usize) -> usize, read: &mut dyn FnMut(Part)| {
+        let shown = len.min(site.config.feed_limit);
+        (0..shown).for_each(|n| read(Part::Article(at(n))));
+        if shown == 0 {
+            read(Part::NewestChange);
+        }
+    };
+    let all = |n: usize| n;
+    match content {
+        Content::Home { page } => list(site.articles.len(), &all, *page, read),
+        Content::Article(i) => {
+            read(Part::Article(*i));
+            read(Part::Card(*i));
+            for neighbour in [i.checked_sub(1), Some(i + 1).filter(|&n| n < site.articles.len())] {
+                read(Part::Number(usize::from(neighbour.is_some())));
+                neighbour.into_iter().for_each(|n| read(Part::Card(n)));
+            }
+        }
+        Content::Page(i) => read(Part::Page(*i)),
+        Content::TagIndex => (0..site.tags.len()).for_each(|t| read(Part::Tag(t))),
+        Content::Tag { tag, page } => {
+            let items = &site.tags[*tag].articles;
+            read(Part::Tag(*tag));
+            list(items.len(), &|n| items[n], *page, read);
+        }
+        Content::TagFeed(tag) => {
+            let items = &site.tags[*tag].articles;
+            read(Part::Tag(*tag));
+            feed(items.len(), &|n| items[n], read);
+        }
+        Content::EntityIndex => (0..site.entities.len()).for_each(|e| read(Part::EntityLink(e))),
+        Content::Entity { entity, page } => {
+            let entry = &site.entities[*entity];
+            read(Part::Entity(*entity));
+            entry.mentioned_only.iter().take(per_page).for_each(|&i| read(Part::Card(i)));
+            list(entry.tagged.len(), &|n| entry.tagged[n], *page, read);
+        }
+        Content::EntityFeed(entity) => {
+            let items = &site.entities[*entity].tagged;
+            read(Part::EntityLink(*entity));
+            feed(items.len(), &|n| items[n], read);
+        }
+        // The archive groups the cards by their dates; the search page names the languages.
+        Content::Archive | Content::Search => (0..site.articles.len()).for_each(|i| read(Part::Card(i))),
+        Content::SiteFeed => feed(site.articles.len(), &all, read),
+        Content::Sitemap | Content::SitemapPart(_) => read(Part::Sitemap),
+        // Their `Content` (hashed with the path) is all they read besides the settings;
+        // static files are served from disk as they are at request time.
+        Content::Robots | Content::NotFound | Content::ThemeAsset(_) | Content::Static(_) => {}
+    }
+}
+
+/// The items of page `page` (from 1) of a list of `len` items, `per_page` a page.
+pub fn page_range(len: usize, page: usize, per_page: usize) -> std::ops::Range<usize> {
+    let start = (page.saturating_sub(1) * per_page).min(len);
+    start..(start + per_page).min(len)
 }
 
 #[cfg(test)]

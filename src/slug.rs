@@ -5,7 +5,18 @@
 //! only where it appears in a URL.
 
 /// `"Dalian Financial & Industrial"` → `"dalian-financial-industrial"`; `"辽宁省"` → `"辽宁省"`.
+/// The slug is in Unicode NFC, so that `é` typed precomposed or as `e` + combining accent
+/// gives one slug, one page.
 pub fn slugify(text: &str) -> String {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    let slug = slugify_as_written(text);
+    match is_nfc_quick(slug.chars()) {
+        IsNormalized::Yes => slug,
+        _ => slug.nfc().collect(),
+    }
+}
+
+fn slugify_as_written(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     let mut pending_dash = false;
     for ch in text.chars() {
@@ -82,8 +93,10 @@ mod tests {
     fn accents_are_kept_and_lowercased() {
         assert_eq!(slugify("Iñaki Lefèvre"), "iñaki-lefèvre");
         assert_eq!(slugify("SÃO PAULO"), "são-paulo");
-        // "e" followed by a combining acute accent stays one letter.
-        assert_eq!(slugify("Lefe\u{301}vre"), "lefe\u{301}vre");
+        // "e" followed by a combining accent stays one letter, and is composed (NFC), so that
+        // both spellings give one slug.
+        assert_eq!(slugify("Lefe\u{300}vre"), "lef\u{e8}vre");
+        assert_eq!(slugify("Lefe\u{300}vre"), slugify("Lef\u{e8}vre"));
     }
 
     #[test]

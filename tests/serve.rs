@@ -108,7 +108,8 @@ impl Site {
         let mut files = BTreeMap::new();
         for entry in walkdir::WalkDir::new(&output) {
             let entry = entry.unwrap();
-            if entry.file_type().is_file() {
+            // The writer's mark of its own output folder is no page of the site: serve has none.
+            if entry.file_type().is_file() && entry.file_name() != gazette::write::guard::MARK_FILE {
                 let relative = entry.path().strip_prefix(&output).unwrap().to_string_lossy().replace('\\', "/");
                 files.insert(relative, fs::read(entry.path()).unwrap());
             }

@@ -271,6 +271,24 @@ fn foreign_hosts_and_origins_are_refused() {
 }
 
 #[test]
+fn duplicate_host_headers_and_absolute_targets_naming_another_host_get_400() {
+    let server = start(None);
+    let port = server.port;
+    let twice =
+        server.raw(&format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nHost: evil.example\r\nConnection: close"));
+    assert_eq!(twice.status, 400, "two Host headers: {}", twice.head);
+    let same_twice =
+        server.raw(&format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nHost: 127.0.0.1:{port}\r\nConnection: close"));
+    assert_eq!(same_twice.status, 400, "two Host headers, even equal ones: {}", same_twice.head);
+    let elsewhere =
+        server.raw(&format!("GET http://evil.example/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close"));
+    assert_eq!(elsewhere.status, 400, "absolute-form naming another host: {}", elsewhere.head);
+    let own =
+        server.raw(&format!("GET http://127.0.0.1:{port}/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close"));
+    assert_eq!(own.status, 200, "absolute-form naming this server: {}", own.head);
+}
+
+#[test]
 fn a_sub_path_site_is_served_under_its_path_only() {
     let server = start(Some("https://invest.example.com/sub/"));
     let home = server.get("/sub/");

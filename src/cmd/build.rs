@@ -21,6 +21,9 @@ pub struct BuildArgs {
     /// Leave out the search page and index (they take most of a large site's build time)
     #[arg(long)]
     pub no_search: bool,
+    /// Replace the output folder even if it holds files that gazette did not write (they are deleted)
+    #[arg(long)]
+    pub force: bool,
     /// Print the time each pipeline stage took
     #[arg(long)]
     pub timings: bool,
@@ -33,6 +36,7 @@ pub fn run(args: BuildArgs) -> i32 {
         base_url: args.base_url,
         progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
         no_search: args.no_search,
+        force: args.force,
         ..args.site.options()
     };
     let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));

@@ -2,6 +2,8 @@
 
 pub mod build;
 pub mod check;
+#[cfg(feature = "deploy")]
+pub mod deploy;
 pub mod init;
 pub mod new;
 pub mod serve;

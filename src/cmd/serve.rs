@@ -66,8 +66,8 @@ pub fn run(args: ServeArgs) -> i32 {
     };
     match serve::run(options) {
         Ok(()) => 0,
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(error) => {
+            eprintln!("{}", error.render(super::stderr_color()));
             1
         }
     }

@@ -43,8 +43,9 @@ pub struct ArticleFront {
 #[serde(deny_unknown_fields)]
 pub struct SourceFront {
     pub name: String,
+    /// Checked by `model::limits::check_link_url`: http(s) only.
     #[serde(default)]
-    pub url: Option<String>,
+    pub url: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Debug)]

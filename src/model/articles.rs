@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::load::Document;
 use crate::load::frontmatter::{ArticleFront, DealStage};
+use crate::model::limits;
 use crate::slug::{SlugProblem, check_explicit_slug, slugify};
 use crate::toml_input::{Fragment, TOP_LEVEL_KEYS, to_datetime};
 
@@ -87,6 +88,10 @@ pub fn check_head(document: &Document<ArticleFront>) -> Result<ArticleHead, Vec<
             s => Some(s),
         },
     };
+    if let Some(slug) = &slug {
+        check_slug_length(document, slug, &mut errors);
+    }
+    check_limits(&fragment, front, &mut errors);
     let deals = check_deals(&fragment, front, &mut errors);
     check_extra(document, &mut errors);
 
@@ -96,6 +101,44 @@ pub fn check_head(document: &Document<ArticleFront>) -> Result<ArticleHead, Vec<
         }
         _ => Err(errors),
     }
+}
+
+/// The slug names the article's folder: it must fit in a file name (E078).
+fn check_slug_length(document: &Document<ArticleFront>, slug: &str, errors: &mut Vec<Diagnostic>) {
+    let fragment = document.fragment();
+    let located = match &document.front.slug {
+        Some(written) => limits::check_file_name(&fragment, written.span(), slug, "slug", "the slug"),
+        None if slug.len() > limits::MAX_FILE_NAME_BYTES => Err(Diagnostic::error(
+            "E078",
+            format!(
+                "the file name is too long for a URL slug: {} bytes, and a folder name may have at most {}",
+                slug.len(),
+                limits::MAX_FILE_NAME_BYTES
+            ),
+        )
+        .in_file(&document.path)
+        .at_line(&document.text, 1)
+        .field("slug")
+        .hint("add a shorter `slug = \"...\"` to the front matter, or rename the file")),
+        None => Ok(()),
+    };
+    if let Err(error) = located {
+        errors.push(error);
+    }
+}
+
+/// At most `limits::MAX_TAGS` tags and `MAX_ENTITIES` entities (E077); a source URL that is
+/// http(s) (E079).
+fn check_limits(fragment: &Fragment, front: &ArticleFront, errors: &mut Vec<Diagnostic>) {
+    let checks = [
+        limits::check_count(fragment, &front.tags, limits::MAX_TAGS, "tags"),
+        limits::check_count(fragment, &front.entities, limits::MAX_ENTITIES, "entities"),
+        match front.source.as_ref().and_then(|s| s.url.as_ref()) {
+            Some(url) => limits::check_link_url(fragment, url, "source.url", limits::UrlRule::Absolute),
+            None => Ok(()),
+        },
+    ];
+    errors.extend(checks.into_iter().filter_map(Result::err));
 }
 
 /// Checks an editor-written slug.

@@ -10,9 +10,10 @@ use std::path::PathBuf;
 use crate::diagnostics::Diagnostic;
 use crate::load::Document;
 use crate::load::frontmatter::{EntityFront, EntityKind};
+use crate::model::limits;
 use crate::slug::slugify;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Entity {
     pub name: String,
     pub slug: String,
@@ -51,7 +52,7 @@ impl Entity {
 }
 
 /// All entities, with lookup by name, alias and slug.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct EntityRegistry {
     pub entities: Vec<Entity>,
     by_name: HashMap<String, usize>,
@@ -60,9 +61,9 @@ pub struct EntityRegistry {
     pub profile_count: usize,
 }
 
-/// Lookup key: names match case-insensitively and ignoring runs of spaces.
+/// Lookup key: names match case-insensitively, in Unicode NFC, and ignoring runs of spaces.
 fn name_key(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    limits::nfc(name).split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 impl EntityRegistry {
@@ -73,8 +74,15 @@ impl EntityRegistry {
         for document in profiles {
             let front = &document.front;
             let fragment = document.fragment();
-            let name = front.name.get_ref().trim().to_string();
+            let (name, warning) = limits::normalize_name(&fragment, &front.name, "name");
+            diagnostics.extend(warning);
+            let name = name.trim().to_string();
             let slug = slugify(&name);
+            if let Err(error) = limits::check_file_name(&fragment, front.name.span(), &slug, "name", "the entity name")
+            {
+                diagnostics.push(error);
+                continue;
+            }
             if slug.is_empty() {
                 diagnostics.push(
                     fragment
@@ -105,7 +113,9 @@ impl EntityRegistry {
             registry
                 .claim(&name, id, &mut diagnostics, || fragment.error_at("W105", "", front.name.span()).field("name"));
             for alias in &front.aliases {
-                let alias_text = alias.get_ref().trim().to_string();
+                let (alias_text, warning) = limits::normalize_name(&fragment, alias, "aliases");
+                diagnostics.extend(warning);
+                let alias_text = alias_text.trim().to_string();
                 if alias_text.is_empty() {
                     continue;
                 }

@@ -8,6 +8,7 @@
 pub mod articles;
 pub mod entities;
 pub mod language;
+pub mod limits;
 pub mod links;
 pub mod mentions;
 
@@ -51,6 +52,26 @@ pub struct Article {
     pub extra: toml::Table,
     pub html: String,
     pub word_count: usize,
+    /// The names the article's front matter and text give, before `assemble` resolves them
+    /// to `tags`, `entities` and `mentions`: what `Model::update` re-resolves.
+    pub(crate) named: Named,
+}
+
+/// What one article names, as it names it: tags and entities (whitespace collapsed, with
+/// their slugs) and mentions by registry id. Resolved to ids by `assemble` on every build
+/// and update, so that ids always follow the sorted tags and entities.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Named {
+    tags: Vec<Term>,
+    entities: Vec<Term>,
+    mentions: Vec<(usize, usize)>,
+}
+
+/// A name as written (runs of whitespace as one space) and its slug, computed once.
+#[derive(Debug, Clone)]
+pub(crate) struct Term {
+    pub(crate) text: String,
+    pub(crate) slug: String,
 }
 
 #[derive(Debug)]
@@ -96,23 +117,148 @@ pub struct Sources {
 
 /// Builds the model; `None` when there were errors (all of them are in the diagnostics).
 pub fn build(config: Config, loaded: Loaded) -> (Option<Site>, Vec<Diagnostic>) {
-    let (site, _, _, diagnostics) = build_model(config, loaded, false);
-    (site, diagnostics)
+    let (built, diagnostics) = Model::build(config, loaded, false);
+    (built.ok().map(|model| model.site), diagnostics)
 }
 
-/// `build`, also handing back the documents it read.
-pub fn build_keeping_sources(config: Config, loaded: Loaded) -> (Option<Site>, Sources, Vec<Diagnostic>) {
-    let (site, sources, _, diagnostics) = build_model(config, loaded, true);
-    (site, sources, diagnostics)
+/// The model with what an update reuses: the resolved site, every source document, and the
+/// link resolver, mention finder and profiles the articles were resolved with.
+pub struct Model {
+    pub site: Site,
+    pub sources: Sources,
+    context: Context,
 }
 
-/// `build_keeping_sources`, also handing back the link resolver the articles were rendered
-/// with: `serve` re-renders one changed article with it, exactly as a full build would.
-pub fn build_keeping_resolver(
-    config: Config,
-    loaded: Loaded,
-) -> (Option<Site>, Sources, LinkResolver, Vec<Diagnostic>) {
-    build_model(config, loaded, true)
+/// What every article is rendered against: it changes only when a link target or an entity
+/// name does, and then every article is drafted again.
+struct Context {
+    resolver: LinkResolver,
+    finder: MentionFinder,
+    /// The entities of the profiles (rendered), before articles add theirs.
+    profiles: EntityRegistry,
+    /// The earliest date of an article left out only for being in the future: once the clock
+    /// passes it, the published articles change.
+    next_scheduled: Option<DateTime<FixedOffset>>,
+}
+
+/// How `Model::update` brought the model up to date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Only the changed articles were drafted again; everything else was re-derived.
+    Articles,
+    /// A link target, an entity name or the published set changed: the whole model ran again.
+    Everything,
+}
+
+/// An update's result: the new model, or the errors and the last good model (`None` when the
+/// whole model ran again and failed: the caller then starts from the files).
+pub type Updated = Result<(Model, Reach, Vec<Diagnostic>), (Option<Model>, Vec<Diagnostic>)>;
+
+impl Model {
+    /// The full model stage over `loaded`. With `keep_sources`, the model keeps the documents
+    /// (for `update` and the lints of `gazette check`); they come back when the model fails.
+    pub fn build(config: Config, loaded: Loaded, keep_sources: bool) -> (Result<Model, Sources>, Vec<Diagnostic>) {
+        match build_model(config, loaded, keep_sources) {
+            (Some(model), _, diagnostics) => (Ok(model), diagnostics),
+            (None, sources, diagnostics) => (Err(sources), diagnostics),
+        }
+    }
+
+    /// The one way the model changes: the last good model and the article files that
+    /// changed (`changed`, read again) or were removed → the model a full build of the new
+    /// files makes. It runs the full build's own functions: changed articles are drafted by
+    /// `draft_article`, and every index is derived again by `assemble`; when the change
+    /// reaches the context (a slug, an entity name, the published set), the whole model runs.
+    pub fn update(self, config: Config, changed: Vec<Document<ArticleFront>>, removed: &[PathBuf]) -> Updated {
+        let mut drafted = Vec::new();
+        let mut diagnostics = Vec::new();
+        let mut local = removed.is_empty() && self.context.next_scheduled.is_none_or(|date| date > config.now);
+        for document in &changed {
+            let head = match check_head(document) {
+                Ok(head) => head,
+                Err(errors) => return Err((Some(self), errors)),
+            };
+            let published = is_published(&document.front, head.date, &config);
+            let old = self.site.articles.iter().find(|a| a.path == document.path);
+            let known = self.sources.articles.iter().find(|d| d.path == document.path);
+            match (known, old, published) {
+                (Some(_), None, false) => {}
+                (Some(known), Some(old), true)
+                    if old.slug == head.slug && same_names(&known.front.entities, &document.front.entities) =>
+                {
+                    let context = &self.context;
+                    let draft = draft_article(document, head, &context.resolver, &context.finder, &config.language);
+                    let (article, warnings) = draft.into_article();
+                    diagnostics.extend(warnings);
+                    drafted.push(article);
+                }
+                _ => local = false,
+            }
+        }
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err((Some(self), diagnostics));
+        }
+        let Model { site, mut sources, context } = self;
+        sources.replace(changed, removed);
+        if !local {
+            let loaded = sources.into_loaded(site.static_files);
+            return match build_model(config, loaded, true) {
+                (Some(model), _, diagnostics) => Ok((model, Reach::Everything, diagnostics)),
+                (None, _, diagnostics) => Err((None, diagnostics)),
+            };
+        }
+        let Site { mut articles, pages, static_files, .. } = site;
+        for article in drafted {
+            if let Some(slot) = articles.iter_mut().find(|a| a.path == article.path) {
+                *slot = article;
+            }
+        }
+        let site = assemble(config, articles, context.profiles.clone(), pages, static_files);
+        let next_scheduled = next_scheduled(&site, &sources);
+        let model = Model { site, sources, context: Context { next_scheduled, ..context } };
+        Ok((model, Reach::Articles, diagnostics))
+    }
+}
+
+/// Two lists of front-matter names, compared as written.
+fn same_names(a: &[toml::Spanned<String>], b: &[toml::Spanned<String>]) -> bool {
+    a.iter().map(|n| n.get_ref()).eq(b.iter().map(|n| n.get_ref()))
+}
+
+impl Sources {
+    /// Puts the changed documents in place of (or beside) those of the same path, and drops
+    /// the removed ones; the articles stay in path order, as `load` reads them.
+    fn replace(&mut self, changed: Vec<Document<ArticleFront>>, removed: &[PathBuf]) {
+        self.articles.retain(|d| !removed.contains(&d.path));
+        for document in changed {
+            match self.articles.binary_search_by(|d| d.path.cmp(&document.path)) {
+                Ok(at) => self.articles[at] = document,
+                Err(at) => self.articles.insert(at, document),
+            }
+        }
+    }
+
+    fn into_loaded(self, static_files: Vec<PathBuf>) -> Loaded {
+        let Sources { articles, entities, pages } = self;
+        Loaded { articles, entities, pages, templates: Vec::new(), static_files, file_count: 0 }
+    }
+}
+
+/// The earliest date among articles held back only because they are in the future.
+fn next_scheduled(site: &Site, sources: &Sources) -> Option<DateTime<FixedOffset>> {
+    let config = &site.config;
+    if config.future {
+        return None;
+    }
+    let published: std::collections::HashSet<&std::path::Path> =
+        site.articles.iter().map(|a| a.path.as_path()).collect();
+    sources
+        .articles
+        .iter()
+        .filter(|d| !published.contains(d.path.as_path()) && (config.drafts || !d.front.draft))
+        .filter_map(|d| crate::toml_input::to_datetime(&d.fragment(), &d.front.date, "date").ok())
+        .filter(|date| *date > config.now)
+        .min()
 }
 
 /// One article on its way from file to `Article`: what the front matter says, checked, and its
@@ -120,8 +266,8 @@ pub fn build_keeping_resolver(
 pub struct ArticleDraft {
     path: PathBuf,
     head: ArticleHead,
-    tags: Vec<String>,
-    entities: Vec<String>,
+    tags: Vec<Term>,
+    entities: Vec<Term>,
     summary: Option<String>,
     authors: Vec<String>,
     draft: bool,
@@ -134,13 +280,9 @@ pub struct ArticleDraft {
 }
 
 impl ArticleDraft {
-    /// Tag and entity names (whitespace-collapsed), for the caller to resolve to ids.
-    pub fn names(&self) -> (&[String], &[String]) {
-        (&self.tags, &self.entities)
-    }
-
-    /// The finished article, with its tag and entity ids, and the draft's diagnostics.
-    pub fn into_article(self, tags: Vec<usize>, entities: Vec<usize>) -> (Article, Vec<Diagnostic>) {
+    /// The finished article, its names not yet resolved (`assemble` does), and the draft's
+    /// diagnostics.
+    pub fn into_article(self) -> (Article, Vec<Diagnostic>) {
         let head = self.head;
         let article = Article {
             path: self.path,
@@ -150,9 +292,9 @@ impl ArticleDraft {
             updated: head.updated,
             summary: self.summary.unwrap_or(self.body.first_paragraph),
             language: self.language,
-            tags,
-            entities,
-            mentions: self.mentions,
+            tags: Vec::new(),
+            entities: Vec::new(),
+            mentions: Vec::new(),
             authors: self.authors,
             draft: self.draft,
             source: self.source,
@@ -161,6 +303,7 @@ impl ArticleDraft {
             extra: self.extra,
             html: self.body.html,
             word_count: self.body.word_count,
+            named: Named { tags: self.tags, entities: self.entities, mentions: self.mentions },
         };
         (article, self.diagnostics)
     }
@@ -168,27 +311,13 @@ impl ArticleDraft {
 
 /// The model stage. Articles flow through it one by one in parallel: checked, rendered, their
 /// mentions found, and (unless `keep_sources`) their file text dropped at once, so that a
-/// large site never holds all sources and all rendered bodies at the same time.
-fn build_model(
-    config: Config,
-    loaded: Loaded,
-    keep_sources: bool,
-) -> (Option<Site>, Sources, LinkResolver, Vec<Diagnostic>) {
+/// large site never holds all sources and all rendered bodies at the same time. The sources
+/// come back beside the model too, for the lints of `gazette check` when the model failed.
+fn build_model(config: Config, loaded: Loaded, keep_sources: bool) -> (Option<Model>, Sources, Vec<Diagnostic>) {
     let Loaded { articles: article_docs, entities: entity_docs, pages: page_docs, static_files, .. } = loaded;
     let (mut registry, mut diagnostics) = EntityRegistry::from_profiles(&entity_docs);
 
-    let checked: Vec<Result<ArticleHead, Vec<Diagnostic>>> = article_docs.par_iter().map(check_head).collect();
-    let mut heads: Vec<Option<ArticleHead>> = Vec::with_capacity(article_docs.len());
-    for (document, head) in article_docs.iter().zip(checked) {
-        heads.push(match head {
-            Ok(head) if is_published(&document.front, head.date, &config) => Some(head),
-            Ok(_) => None,
-            Err(errors) => {
-                diagnostics.extend(errors);
-                None
-            }
-        });
-    }
+    let heads = published_heads(&article_docs, &config, &mut diagnostics);
     let published: Vec<(&Document<ArticleFront>, &ArticleHead)> =
         article_docs.iter().zip(&heads).filter_map(|(d, h)| h.as_ref().map(|h| (d, h))).collect();
     check_unique_slugs(&published, &mut diagnostics);
@@ -198,7 +327,7 @@ fn build_model(
     let finder = MentionFinder::new(&registry.profile_names());
 
     let mut slots: Vec<Option<Document<ArticleFront>>> = article_docs.into_iter().map(Some).collect();
-    let drafts: Vec<ArticleDraft> = slots
+    let drafted: Vec<(Article, Vec<Diagnostic>)> = slots
         .par_iter_mut()
         .zip(heads)
         .filter_map(|(slot, head)| {
@@ -206,7 +335,7 @@ fn build_model(
             if !keep_sources {
                 *slot = None;
             }
-            Some(draft)
+            Some(draft.into_article())
         })
         .collect();
 
@@ -219,34 +348,43 @@ fn build_model(
         }
     }
     let pages = build_pages(page_heads, &resolver, &mut diagnostics);
-
-    let mut tag_index = TagIndex::default();
-    let mut articles = Vec::with_capacity(drafts.len());
-    for draft in drafts {
-        let (tag_names, entity_names) = draft.names();
-        let mut tags = Vec::new();
-        for id in tag_names.iter().filter_map(|tag| tag_index.add(tag)) {
-            if !tags.contains(&id) {
-                tags.push(id);
-            }
-        }
-        let mut entity_ids = Vec::new();
-        for id in entity_names.iter().filter_map(|name| registry.resolve_or_add(name)) {
-            if !entity_ids.contains(&id) {
-                entity_ids.push(id);
-            }
-        }
-        let (article, warnings) = draft.into_article(tags, entity_ids);
+    let mut articles = Vec::with_capacity(drafted.len());
+    for (article, warnings) in drafted {
         diagnostics.extend(warnings);
         articles.push(article);
     }
 
     let sources = Sources { articles: slots.into_iter().flatten().collect(), entities: entity_docs, pages: page_docs };
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return (None, sources, resolver, diagnostics);
+        return (None, sources, diagnostics);
     }
-    let site = index(config, articles, tag_index, registry, pages, static_files);
-    (Some(site), sources, resolver, diagnostics)
+    let profiles = if keep_sources { registry.clone() } else { EntityRegistry::default() };
+    let site = assemble(config, articles, registry, pages, static_files);
+    let next_scheduled = if keep_sources { next_scheduled(&site, &sources) } else { None };
+    let context = Context { resolver, finder, profiles, next_scheduled };
+    let empty = Sources { articles: Vec::new(), entities: Vec::new(), pages: Vec::new() };
+    (Some(Model { site, sources, context }), empty, diagnostics)
+}
+
+/// Each article's checked head when it is published in this build; the errors of the others.
+fn published_heads(
+    documents: &[Document<ArticleFront>],
+    config: &Config,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Option<ArticleHead>> {
+    let checked: Vec<Result<ArticleHead, Vec<Diagnostic>>> = documents.par_iter().map(check_head).collect();
+    let mut heads = Vec::with_capacity(documents.len());
+    for (document, head) in documents.iter().zip(checked) {
+        heads.push(match head {
+            Ok(head) if is_published(&document.front, head.date, config) => Some(head),
+            Ok(_) => None,
+            Err(errors) => {
+                diagnostics.extend(errors);
+                None
+            }
+        });
+    }
+    heads
 }
 
 /// Renders one published article and takes from its front matter what the model keeps.
@@ -265,16 +403,24 @@ pub fn draft_article(
     let mentions = finder.find(&body.text);
     let language = language::detect(&[&head.title, &body.text], site_language);
     body.text = String::new();
-    let mut keep_named = |names: &[toml::Spanned<String>], field: &str, what: &str, hint: &str| -> Vec<String> {
+    let mut keep_named = |names: &[toml::Spanned<String>], field: &str, what: &str, hint: &str| -> Vec<Term> {
         let mut kept = Vec::with_capacity(names.len());
+        let fragment = document.fragment();
         for name in names {
-            let text = name.get_ref().split_whitespace().collect::<Vec<_>>().join(" ");
-            if slugify(&text).is_empty() {
+            let (normal, warning) = limits::normalize_name(&fragment, name, field);
+            diagnostics.extend(warning);
+            let text = markdown::collapse_whitespace(&normal);
+            let slug = slugify(&text);
+            if slug.is_empty() {
                 let message = format!("the {what} {:?} has no letters or digits, so it has no URL", name.get_ref());
-                let error = document.fragment().error_at("E031", message, name.span());
+                let error = fragment.error_at("E031", message, name.span());
                 diagnostics.push(error.field(field).hint(hint));
+            } else if let Err(error) =
+                limits::check_file_name(&fragment, name.span(), &slug, field, &format!("the {what} {:?}", short(&text)))
+            {
+                diagnostics.push(error);
             } else {
-                kept.push(text);
+                kept.push(Term { text, slug });
             }
         }
         kept
@@ -295,6 +441,14 @@ pub fn draft_article(
         language,
         mentions,
         diagnostics,
+    }
+}
+
+/// The first words of a long name, for a message.
+fn short(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
     }
 }
 
@@ -383,6 +537,20 @@ fn check_pages<'a>(
             diagnostics.push(error.field("title").hint("write the page's title"));
             continue;
         }
+        let slug = slug.and_then(|slug| match &document.front.slug {
+            Some(written) => {
+                limits::check_file_name(&document.fragment(), written.span(), &slug, "slug", "the slug").map(|()| slug)
+            }
+            None if slug.len() > limits::MAX_FILE_NAME_BYTES => Err(Diagnostic::error(
+                "E078",
+                format!("the file name is too long for a URL slug: {} bytes", slug.len()),
+            )
+            .in_file(&document.path)
+            .at_line(&document.text, 1)
+            .field("slug")
+            .hint("add a shorter `slug = \"...\"` to the front matter, or rename the file")),
+            None => Ok(slug),
+        });
         match slug {
             Ok(slug) => heads.push((document, title, slug)),
             Err(error) => diagnostics.push(error),
@@ -401,19 +569,23 @@ struct TagIndex {
 }
 
 impl TagIndex {
-    fn add(&mut self, name: &str) -> Option<usize> {
-        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-        let slug = slugify(&name);
-        if slug.is_empty() {
-            return None;
+    fn add(&mut self, term: &Term) -> usize {
+        let id = match self.by_slug.get(&term.slug) {
+            Some(&id) => id,
+            None => {
+                self.by_slug.insert(term.slug.clone(), self.slugs.len());
+                self.slugs.push(term.slug.clone());
+                self.spellings.push(HashMap::new());
+                self.slugs.len() - 1
+            }
+        };
+        match self.spellings[id].get_mut(&term.text) {
+            Some(count) => *count += 1,
+            None => {
+                self.spellings[id].insert(term.text.clone(), 1);
+            }
         }
-        let id = *self.by_slug.entry(slug.clone()).or_insert_with(|| {
-            self.slugs.push(slug);
-            self.spellings.push(HashMap::new());
-            self.slugs.len() - 1
-        });
-        *self.spellings[id].entry(name).or_default() += 1;
-        Some(id)
+        id
     }
 
     /// The most used spelling names the tag; ties go to the alphabetically first.
@@ -424,6 +596,40 @@ impl TagIndex {
             .map(|(name, _)| name.clone())
             .unwrap_or_default()
     }
+}
+
+/// The index, derived from the drafted articles alone: their names resolved to tags and
+/// entities, everything sorted, the cross-references built. The full build and
+/// `Model::update` both end here, so a rule written here (or called from here) holds in
+/// `build`, `check` and `serve` alike: see docs/architecture.md.
+fn assemble(
+    config: Config,
+    mut articles: Vec<Article>,
+    mut registry: EntityRegistry,
+    pages: Vec<Page>,
+    static_files: Vec<PathBuf>,
+) -> Site {
+    // Path order, as `load` reads them: an entity without a profile is spelt as the first
+    // article that names it.
+    articles.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut tag_index = TagIndex::default();
+    for article in &mut articles {
+        article.tags = unique(article.named.tags.iter().map(|term| tag_index.add(term)));
+        article.entities = unique(article.named.entities.iter().filter_map(|term| registry.resolve_or_add(&term.text)));
+        article.mentions.clone_from(&article.named.mentions);
+    }
+    index(config, articles, tag_index, registry, pages, static_files)
+}
+
+/// The ids in first-seen order, each once.
+fn unique(ids: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut kept = Vec::new();
+    for id in ids {
+        if !kept.contains(&id) {
+            kept.push(id);
+        }
+    }
+    kept
 }
 
 /// Sorts everything and builds the cross-references: articles of each tag and entity,

@@ -20,24 +20,30 @@ pub fn escape_xml(text: &str) -> String {
 
 /// Appends `text` escaped for XML, copying the runs between special characters whole: feed
 /// entries carry whole article bodies, so this is on the hot path.
+///
+/// This is the one function every XML output writes its text through (Atom feeds, sitemaps,
+/// the news sitemap): besides escaping, it drops the characters XML 1.0 forbids (C0 controls
+/// other than tab and line breaks, U+FFFE and U+FFFF; Rust strings hold no surrogates), which
+/// would otherwise make the whole file ill-formed for every reader.
 pub fn push_escaped_xml(out: &mut String, text: &str) {
     let bytes = text.as_bytes();
     let mut run_start = 0;
     for (i, &byte) in bytes.iter().enumerate() {
-        let replacement = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&apos;",
-            // Characters XML 1.0 forbids are dropped rather than making the feed invalid.
-            0..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F => "",
+        let (replacement, skip) = match byte {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&apos;", 1),
+            0..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F => ("", 1),
+            // U+FFFE and U+FFFF are EF BF BE and EF BF BF in UTF-8.
+            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => ("", 3),
             _ => continue,
         };
-        // Every special byte is ASCII, so `i` is always a character boundary.
+        // Every special byte is ASCII or a lead byte, so `i` is always a character boundary.
         out.push_str(&text[run_start..i]);
         out.push_str(replacement);
-        run_start = i + 1;
+        run_start = i + skip;
     }
     out.push_str(&text[run_start..]);
 }
@@ -119,7 +125,9 @@ pub fn entry(site: &Site, urls: &Urls, index: usize) -> String {
     for author in &article.authors {
         let _ = writeln!(xml, "    <author><name>{}</name></author>", escape_xml(author));
     }
-    for &tag in &article.tags {
+    // An entry is repeated in the feed of each of its tags: a bounded number of categories
+    // keeps the feeds' size linear in the number of tags.
+    for &tag in article.tags.iter().take(crate::model::limits::TERMS_PER_ENTRY) {
         let tag = &site.tags[tag];
         let _ = writeln!(xml, "    <category term=\"{}\" label=\"{}\"/>", escape_xml(&tag.slug), escape_xml(&tag.name));
     }
@@ -139,9 +147,6 @@ pub struct SitemapEntry {
     pub url: String,
     pub lastmod: Option<String>,
 }
-
-/// The most URLs one sitemap file may hold (sitemaps.org).
-pub const SITEMAP_LIMIT: usize = 50_000;
 
 pub fn sitemap(entries: &[SitemapEntry]) -> String {
     let mut xml = String::with_capacity(entries.len() * 96 + 128);
@@ -186,6 +191,7 @@ mod tests {
             "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;"
         );
         assert_eq!(escape_xml("a\u{1}b"), "ab");
+        assert_eq!(escape_xml("a\u{FFFE}b\u{FFFF}c\u{FFFD}，"), "abc\u{FFFD}，");
         assert_eq!(escape_xml("辽宁 & 'Orix'"), "辽宁 &amp; &apos;Orix&apos;");
     }
 

@@ -6,8 +6,8 @@
 //! then shared by all threads.
 
 pub mod feeds;
+pub mod reads;
 pub mod templates;
-pub mod theme;
 pub mod views;
 
 use std::path::PathBuf;
@@ -17,9 +17,10 @@ use tera::{Context, Value};
 
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
-use crate::plan::{Content, Output, page_count};
+use crate::plan::SITEMAP_LIMIT;
+use crate::plan::{Content, Output, page_count, page_range};
 use crate::urls::{self, Urls};
-use feeds::{FeedSpec, SITEMAP_LIMIT, SitemapEntry};
+use feeds::{FeedSpec, SitemapEntry};
 pub use templates::Templates;
 use views::{DateView, map, value};
 
@@ -32,7 +33,7 @@ pub enum Body {
 
 pub struct Renderer<'a> {
     site: &'a Site,
-    templates: Templates,
+    templates: &'a Templates,
     urls: Urls,
     /// The `site` variable of every template.
     site_value: Value,
@@ -44,20 +45,24 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, templates: Templates, outputs: &[Output]) -> Result<Self, Vec<Diagnostic>> {
+    pub fn new(site: &'a Site, templates: &'a Templates, outputs: &[Output]) -> Result<Self, Vec<Diagnostic>> {
         let urls = Urls::new(&site.config.base_url);
-        let cards = render_cards(&templates, &site_value(site, &urls), views::cards(site, &urls))?;
+        let cards = render_cards(templates, &site_value(site, &urls), views::cards(site, &urls))?;
         Ok(Self::with_cards(site, templates, outputs, cards))
     }
 
     /// A renderer with the article cards already made (`render_cards`), one per article in
     /// index order: `serve` keeps the cards of the articles that did not change.
-    pub fn with_cards(site: &'a Site, templates: Templates, outputs: &[Output], cards: Vec<Value>) -> Self {
+    pub fn with_cards(site: &'a Site, templates: &'a Templates, outputs: &[Output], cards: Vec<Value>) -> Self {
         let urls = Urls::new(&site.config.base_url);
         let site_value = site_value(site, &urls);
         let sitemap = sitemap_entries(site, &urls, outputs);
         let feed_entries = (0..site.articles.len()).map(|_| OnceLock::new()).collect();
         Renderer { site, templates, urls, site_value, cards, feed_entries, sitemap }
+    }
+
+    pub fn site(&self) -> &'a Site {
+        self.site
     }
 
     /// The cards, handed back for the next `with_cards`.
@@ -139,7 +144,7 @@ impl<'a> Renderer<'a> {
             }
             Content::Robots => feeds::robots(&self.urls),
             Content::ThemeAsset(name) => {
-                let asset = theme::ASSETS.iter().find(|a| a.name == *name).map_or("", |a| a.text);
+                let asset = crate::theme::ASSETS.iter().find(|a| a.name == *name).map_or("", |a| a.text);
                 asset.to_string()
             }
             Content::Static(path) => return Ok(Body::File(site.config.root.join(crate::load::STATIC_DIR).join(path))),
@@ -184,9 +189,8 @@ impl<'a> Renderer<'a> {
     ) -> Result<String, Diagnostic> {
         let per_page = self.site.config.paginate_by;
         let total_pages = page_count(articles.len(), per_page);
-        let start = ((page - 1) * per_page).min(articles.len());
-        let end = (start + per_page).min(articles.len());
-        let items = articles[start..end].iter().map(|&i| self.cards[i].clone()).collect();
+        let items =
+            articles[page_range(articles.len(), page, per_page)].iter().map(|&i| self.cards[i].clone()).collect();
         let paginator = views::paginator(items, page, total_pages, articles.len(), |n| self.urls.of(&dir_of(n)));
         values.push(("paginator", paginator));
         self.render_template(template, output, values)
@@ -318,7 +322,7 @@ impl<'a> Renderer<'a> {
 
     /// `/search/`: where the primary search bundle is, and the languages merged into it.
     fn render_search(&self, output: &Output) -> Result<String, Diagnostic> {
-        let bundles = crate::search::bundles(self.site);
+        let bundles = crate::plan::search_bundles(self.site);
         let bundle_url = bundles.first().map_or_else(String::new, |b| self.urls.of(&b.dir));
         let languages: Vec<Value> = bundles.iter().skip(1).map(|b| Value::from(b.language.as_str())).collect();
         let search = map([("bundle_url", Value::from(bundle_url)), ("languages", Value::from(languages))]);
@@ -401,7 +405,7 @@ pub fn site_value(site: &Site, urls: &Urls) -> Value {
 fn sitemap_entries(site: &Site, urls: &Urls, outputs: &[Output]) -> Vec<SitemapEntry> {
     outputs
         .iter()
-        .filter(|o| o.path.ends_with("index.html"))
+        .filter(|o| crate::plan::in_sitemap(o))
         .map(|o| {
             let dir = o.path.strip_suffix("index.html").unwrap_or(&o.path);
             let lastmod = match o.content {

@@ -8,9 +8,9 @@ use std::path::PathBuf;
 
 use tera::{Kwargs, State, Tera};
 
-use super::theme;
 use crate::diagnostics::Diagnostic;
 use crate::load::TemplateFile;
+use crate::theme;
 
 pub struct Templates {
     pub tera: Tera,

@@ -79,6 +79,53 @@ pub fn cards(site: &Site, urls: &Urls) -> Vec<Value> {
     cards_of(site, urls, &(0..site.articles.len()).collect::<Vec<_>>())
 }
 
+/// Everything of an article that its card shows: the card is made of this and nothing else,
+/// and `serve` keys the rendered cards by its hash (`render::reads::card_key`).
+#[derive(Hash)]
+pub struct CardInputs<'a> {
+    pub title: &'a str,
+    pub slug: &'a str,
+    pub language: &'a str,
+    pub date: &'a DateTime<FixedOffset>,
+    pub updated: Option<&'a DateTime<FixedOffset>>,
+    pub summary: &'a str,
+    pub authors: &'a [String],
+    pub tags: Vec<Named<'a>>,
+    pub entities: Vec<Named<'a>>,
+}
+
+/// A tag or entity as a card links to it: hashed by what it shows, not by its id (ids move
+/// when tags come and go).
+pub struct Named<'a> {
+    pub id: usize,
+    pub name: &'a str,
+    pub slug: &'a str,
+}
+
+impl std::hash::Hash for Named<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (self.name, self.slug).hash(state);
+    }
+}
+
+impl<'a> CardInputs<'a> {
+    pub fn of(site: &'a Site, article: &'a Article) -> Self {
+        let tag = |&id: &usize| Named { id, name: &site.tags[id].name, slug: &site.tags[id].slug };
+        let entity = |&id: &usize| Named { id, name: &site.entities[id].name, slug: &site.entities[id].slug };
+        CardInputs {
+            title: &article.title,
+            slug: &article.slug,
+            language: &article.language,
+            date: &article.date,
+            updated: article.updated.as_ref(),
+            summary: &article.summary,
+            authors: &article.authors,
+            tags: article.tags.iter().map(tag).collect(),
+            entities: article.entities.iter().map(entity).collect(),
+        }
+    }
+}
+
 /// The cards of the articles at `indices`, in that order: `serve` remakes only those that changed.
 pub fn cards_of(site: &Site, urls: &Urls, indices: &[usize]) -> Vec<Value> {
     use rayon::prelude::*;
@@ -88,21 +135,19 @@ pub fn cards_of(site: &Site, urls: &Urls, indices: &[usize]) -> Vec<Value> {
     indices
         .par_iter()
         .map(|&index| {
-            let article = &site.articles[index];
+            let CardInputs { title, slug, language, date, updated, summary, authors, tags, entities } =
+                CardInputs::of(site, &site.articles[index]);
             map([
-                ("title", Value::from(article.title.as_str())),
-                ("url", Value::from(urls.of(&urls::article_dir(&article.slug)))),
-                ("slug", Value::from(article.slug.as_str())),
-                ("language", Value::from(article.language.as_str())),
-                ("date", value(&DateView::new(&article.date))),
-                ("updated", article.updated.as_ref().map_or_else(Value::none, |d| value(&DateView::new(d)))),
-                ("summary", Value::from(article.summary.as_str())),
-                ("authors", Value::from(article.authors.iter().map(String::as_str).collect::<Vec<_>>())),
-                ("tags", Value::from(article.tags.iter().map(|&t| tag_links[t].clone()).collect::<Vec<_>>())),
-                (
-                    "entities",
-                    Value::from(article.entities.iter().map(|&e| entity_links[e].clone()).collect::<Vec<_>>()),
-                ),
+                ("title", Value::from(title)),
+                ("url", Value::from(urls.of(&urls::article_dir(slug)))),
+                ("slug", Value::from(slug)),
+                ("language", Value::from(language)),
+                ("date", value(&DateView::new(date))),
+                ("updated", updated.map_or_else(Value::none, |d| value(&DateView::new(d)))),
+                ("summary", Value::from(summary)),
+                ("authors", Value::from(authors.iter().map(String::as_str).collect::<Vec<_>>())),
+                ("tags", Value::from(tags.iter().map(|t| tag_links[t.id].clone()).collect::<Vec<_>>())),
+                ("entities", Value::from(entities.iter().map(|e| entity_links[e.id].clone()).collect::<Vec<_>>())),
             ])
         })
         .collect()

@@ -40,52 +40,10 @@ pub use index::Indexer;
 #[cfg(not(feature = "search"))]
 pub use without_search::Indexer;
 
-use crate::model::Site;
-
-/// Whether this build of gazette has search.
-pub const ENABLED: bool = cfg!(feature = "search");
-
-/// The folder of the search bundle, below the output root.
-pub const BUNDLE_DIR: &str = "pagefind/";
-
-/// One language's search bundle.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Bundle {
-    pub language: String,
-    /// Below the output root, ending with `/`.
-    pub dir: String,
-    /// Indexes into `site.articles`.
-    pub articles: Vec<usize>,
-}
-
-/// The bundles of a site, the primary one (at `pagefind/`) first: the site's language, or the
-/// language of most articles when none is in the site's language.
-pub fn bundles(site: &Site) -> Vec<Bundle> {
-    let mut groups: Vec<Bundle> = Vec::new();
-    for (index, article) in site.articles.iter().enumerate() {
-        match groups.iter_mut().find(|g| g.language == article.language) {
-            Some(group) => group.articles.push(index),
-            None => {
-                groups.push(Bundle { language: article.language.clone(), dir: String::new(), articles: vec![index] })
-            }
-        }
-    }
-    let primary = groups
-        .iter()
-        .position(|g| g.language == site.config.language)
-        .or_else(|| (0..groups.len()).max_by_key(|&i| (groups[i].articles.len(), std::cmp::Reverse(i))));
-    match primary {
-        Some(i) => groups[..=i].rotate_right(1),
-        None => groups.push(Bundle { language: site.config.language.clone(), dir: String::new(), articles: vec![] }),
-    }
-    groups[1..].sort_by(|a, b| a.language.cmp(&b.language));
-    // Only the primary bundle can have the site's language, which is free text: the others are
-    // detected codes (`zh`, `ja`, `ko`), plain path segments that `search.html` builds too.
-    for (i, group) in groups.iter_mut().enumerate() {
-        group.dir = if i == 0 { BUNDLE_DIR.to_string() } else { format!("{BUNDLE_DIR}{}/", group.language) };
-    }
-    groups
-}
+/// Whether this build of gazette has search; the bundles and their folder are decided by
+/// the plan, since they are files of the site.
+pub use crate::config::SEARCH_ENABLED as ENABLED;
+pub use crate::plan::{BUNDLE_DIR, Bundle, search_bundles as bundles};
 
 #[cfg(not(feature = "search"))]
 mod without_search {

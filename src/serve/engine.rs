@@ -3,12 +3,13 @@
 //! In: the build options and, after each save, the paths that changed. Out: a map from output
 //! path to body (`ServedSite`), shared with the HTTP server, and a `Rebuild` report.
 //!
-//! Two ways to a new model: one changed article is patched into the last good model
-//! (`patch`), anything else runs the build's own stages again (config → load → templates →
-//! model → plan). Either way every output's fingerprint (`inputs`) is recomputed and only the
-//! outputs whose fingerprint changed are rendered; the rest keep their bytes. A failed
-//! rebuild changes nothing that is served: the last good site stays, and the changed paths
-//! are remembered until a rebuild succeeds.
+//! The engine only decides what changed: changed article files are read and handed to the
+//! model's one entry point for change, `Model::update`, which makes the model a full build
+//! would; anything else (settings, templates, profiles, pages, static files) runs the
+//! pipeline's stages again (`pipeline::Run`). Either way every output's fingerprint
+//! (`render::reads`) is recomputed and only the outputs whose fingerprint changed are
+//! rendered; the rest keep their bytes. A failed rebuild changes nothing that is served: the
+//! last good site stays, and the changed paths are remembered until a rebuild succeeds.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -16,18 +17,17 @@ use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 use tera::Value;
 
-use super::inputs::{self, ArticleHashes};
-use super::patch::{self, Patched, TagSpellings};
 use crate::config::{self, BuildOptions};
 use crate::diagnostics::Diagnostic;
-use crate::load::{self, TemplateFile};
-use crate::model::mentions::MentionFinder;
-use crate::model::{self, LinkResolver, Site, Sources};
+use crate::load::frontmatter::ArticleFront;
+use crate::load::{self, Document, TemplateFile};
+use crate::model::{Model, Reach};
+use crate::pipeline::{Planned, Run};
 use crate::plan::{self, Output};
+use crate::render::reads::{self, ArticleHashes};
 use crate::render::{self, Body, Renderer, Templates, views};
 use crate::urls::Urls;
 
@@ -57,6 +57,15 @@ pub enum RebuildKind {
     OneArticle,
     /// Nothing the site is built from changed.
     Nothing,
+}
+
+struct Stopwatch(Instant);
+
+impl Stopwatch {
+    fn lap(&mut self, rebuild: &mut Rebuild, stage: &'static str) {
+        rebuild.timings.push((stage, self.0.elapsed()));
+        self.0 = Instant::now();
+    }
 }
 
 /// What a rebuild did.
@@ -89,22 +98,14 @@ impl Rebuild {
 
 /// The last good model and what the next rebuild reuses from it.
 pub struct State {
-    pub site: Site,
-    pub sources: Sources,
-    pub resolver: LinkResolver,
-    /// Finds mentions by the entities' indices in `site` (the model's own finder uses
-    /// registry ids, which the site no longer knows).
-    pub finder: MentionFinder,
+    pub model: Model,
+    /// Compiled once, and again only when a template file changes.
+    pub templates: Templates,
     pub template_files: Vec<TemplateFile>,
-    /// Rendered cards, their fingerprints and the articles' fingerprints, by article index.
-    pub cards: Vec<Value>,
-    pub card_hashes: Vec<u64>,
-    pub article_hashes: Vec<u64>,
-    pub spellings: TagSpellings,
-    /// The earliest date of an article left out only for being in the future: once the clock
-    /// passes it, the set of published articles changes and only a full rebuild sees it.
-    pub next_scheduled: Option<DateTime<FixedOffset>>,
-    /// The plan the served site was rendered from (empty while a rebuild holds it).
+    /// Rendered cards by `reads::card_key`: a card is rendered again only when what it shows,
+    /// the templates or the `site` variable changed.
+    pub cards: HashMap<u64, Value>,
+    /// The plan the served site was rendered from.
     pub outputs: Vec<Output>,
 }
 
@@ -115,15 +116,6 @@ pub struct Engine {
     served: Arc<RwLock<ServedSite>>,
     /// Sources changed since the last good rebuild, relative to the root.
     pending: BTreeSet<PathBuf>,
-}
-
-struct Stopwatch(Instant);
-
-impl Stopwatch {
-    fn lap(&mut self, rebuild: &mut Rebuild, stage: &'static str) {
-        rebuild.timings.push((stage, self.0.elapsed()));
-        self.0 = Instant::now();
-    }
 }
 
 impl Engine {
@@ -137,10 +129,6 @@ impl Engine {
         Arc::clone(&self.served)
     }
 
-    pub fn options(&self) -> &BuildOptions {
-        &self.options
-    }
-
     /// Drops the model, so that the next change rebuilds everything (after an internal error).
     pub fn forget(&mut self) {
         self.state = None;
@@ -149,8 +137,8 @@ impl Engine {
     /// Builds everything again (keeping the bytes of outputs whose inputs did not change).
     pub fn rebuild_all(&mut self) -> Rebuild {
         let mut rebuild = Rebuild::new(RebuildKind::Full);
-        self.state = None;
-        let result = self.full(&mut rebuild);
+        let previous = self.state.take();
+        let result = self.full(previous, &mut rebuild);
         self.conclude(rebuild, result)
     }
 
@@ -162,34 +150,64 @@ impl Engine {
             return Rebuild::new(RebuildKind::Nothing);
         }
         self.pending.extend(relevant);
-        let single_article = match (self.pending.len(), self.pending.first()) {
-            (1, Some(path)) if path.starts_with(load::ARTICLES_DIR) && self.root.join(path).is_file() => {
-                Some(path.clone())
+        let only_articles =
+            self.pending.iter().all(|p| p.starts_with(load::ARTICLES_DIR) && !self.root.join(p).is_dir());
+        match self.state.take() {
+            Some(state) if only_articles => self.update(state),
+            _ => self.rebuild_all(),
+        }
+    }
+
+    /// The pending article files, read again and handed to the model.
+    fn update(&mut self, mut state: State) -> Rebuild {
+        let mut rebuild = Rebuild::new(RebuildKind::OneArticle);
+        let started = Instant::now();
+        let mut changed: Vec<Document<ArticleFront>> = Vec::new();
+        let mut removed = Vec::new();
+        for path in &self.pending {
+            if !self.root.join(path).is_file() {
+                removed.push(path.clone());
+                continue;
             }
-            _ => None,
-        };
-        if let (Some(path), Some(state)) = (single_article, self.state.take()) {
-            let mut rebuild = Rebuild::new(RebuildKind::OneArticle);
-            match patch::one_article(state, &self.options, &path) {
-                Patched::Applied { state, templates, outputs, warnings, timings } => {
-                    rebuild.timings = timings;
-                    rebuild.diagnostics = warnings;
-                    let result = self.publish(state, templates, outputs, &mut rebuild, Stopwatch(Instant::now()));
-                    return self.conclude(rebuild, result);
-                }
-                Patched::Unpublished(state) => {
-                    self.state = Some(state);
-                    return self.conclude(rebuild, Ok(()));
-                }
-                Patched::Broken(state, diagnostics) => {
-                    self.state = Some(state);
-                    rebuild.diagnostics = diagnostics;
-                    return self.conclude(rebuild, Err(()));
-                }
-                Patched::NotApplicable(_) => {}
+            let read = load::read_text(&self.root, path).and_then(|text| load::parse_document(path.clone(), text));
+            match read {
+                Ok(document) => changed.push(document),
+                Err(error) => rebuild.diagnostics.push(error),
             }
         }
-        self.rebuild_all()
+        if !rebuild.diagnostics.is_empty() {
+            self.state = Some(state);
+            return self.conclude(rebuild, Err(()));
+        }
+        let mut config = state.model.site.config.clone();
+        config.now = self.options.clock.unwrap_or_else(|| chrono::Local::now().fixed_offset());
+        rebuild.timings.push(("read", started.elapsed()));
+        let lap = Instant::now();
+        let (model, reach, warnings) = match state.model.update(config, changed, &removed) {
+            Ok(updated) => updated,
+            Err((model, diagnostics)) => {
+                rebuild.diagnostics = diagnostics;
+                self.state = model.map(|model| State { model, ..state });
+                return self.conclude(rebuild, Err(()));
+            }
+        };
+        rebuild.timings.push(("model", lap.elapsed()));
+        if reach == Reach::Everything {
+            rebuild.kind = RebuildKind::Full;
+        }
+        rebuild.diagnostics = warnings;
+        let mut clock = Stopwatch(Instant::now());
+        let outputs = match plan::plan(&model.site) {
+            Ok(outputs) => outputs,
+            Err(errors) => {
+                rebuild.diagnostics.extend(errors);
+                return self.conclude(rebuild, Err(()));
+            }
+        };
+        clock.lap(&mut rebuild, "plan");
+        state.model = model;
+        let result = self.publish(state, outputs, &mut rebuild, clock);
+        self.conclude(rebuild, result)
     }
 
     /// `path` relative to the root, when the build reads it.
@@ -224,64 +242,52 @@ impl Engine {
         rebuild
     }
 
-    /// The build's stages, in memory.
-    fn full(&mut self, rebuild: &mut Rebuild) -> Result<(), ()> {
-        let mut clock = Stopwatch(Instant::now());
-        let config = config::load(&self.options).map_err(|error| rebuild.diagnostics.push(error))?;
-        let (mut loaded, load_diagnostics) = load::load(&config);
-        rebuild.diagnostics.extend(load_diagnostics);
-        clock.lap(rebuild, "load");
-
-        let template_files = std::mem::take(&mut loaded.templates);
-        let templates = Templates::compile(&template_files).map_err(|errors| rebuild.diagnostics.extend(errors)).ok();
-        let (site, sources, resolver, model_diagnostics) = model::build_keeping_resolver(config, loaded);
-        rebuild.diagnostics.extend(model_diagnostics);
-        clock.lap(rebuild, "model");
-        let (Some(site), Some(templates)) = (site.filter(|_| rebuild.succeeded()), templates) else { return Err(()) };
-        let outputs = plan::plan(&site).map_err(|errors| rebuild.diagnostics.extend(errors))?;
-        clock.lap(rebuild, "plan");
-
-        let urls = Urls::new(&site.config.base_url);
-        let site_value = render::site_value(&site, &urls);
-        let cards = render::render_cards(&templates, &site_value, views::cards(&site, &urls))
-            .map_err(|errors| rebuild.diagnostics.extend(errors))?;
-        let card_hashes = cards.par_iter().map(inputs::value_hash).collect();
-        let article_hashes = site.articles.par_iter().map(|a| inputs::article_hash(&site, a)).collect();
-        let finder = patch::mention_finder(&site);
-        let spellings = TagSpellings::of(&site, &sources);
-        let next_scheduled = patch::next_scheduled(&site, &sources);
-        clock.lap(rebuild, "cards");
-        let state = State {
-            site,
-            sources,
-            resolver,
-            finder,
-            template_files,
-            cards,
-            card_hashes,
-            article_hashes,
-            spellings,
-            next_scheduled,
-            outputs: Vec::new(),
+    /// The build's stages, in memory; the templates and cards of `previous` are reused when
+    /// they still apply.
+    fn full(&mut self, previous: Option<State>, rebuild: &mut Rebuild) -> Result<(), ()> {
+        let mut run = Run::default();
+        let (compiled, cards) = match previous {
+            Some(old) => (Some((old.template_files, old.templates)), old.cards),
+            None => (None, HashMap::new()),
         };
-        self.publish(state, templates, outputs, rebuild, clock)
+        let planned = run.config(&self.options).and_then(|config| {
+            let loaded = run.load(&config);
+            run.plan_site(config, loaded, true, compiled)
+        });
+        rebuild.diagnostics.append(&mut run.diagnostics);
+        rebuild.timings.append(&mut run.timings);
+        let Planned { model, templates, template_files, outputs } = planned.ok_or(())?;
+        let state = State { model, templates, template_files, cards, outputs: Vec::new() };
+        self.publish(state, outputs, rebuild, Stopwatch(Instant::now()))
     }
 
-    /// Fingerprints every output, renders those whose fingerprint changed and swaps them into
-    /// the served site; keeps `state` as the last good one when all went well.
+    /// Makes the cards that changed, fingerprints every output, renders those whose
+    /// fingerprint changed and swaps them into the served site; keeps `state` as the last good
+    /// one when all went well.
     fn publish(
         &mut self,
         mut state: State,
-        templates: Templates,
         outputs: Vec<Output>,
         rebuild: &mut Rebuild,
         mut clock: Stopwatch,
     ) -> Result<(), ()> {
-        let site = &state.site;
-        let site_value = render::site_value(site, &Urls::new(&site.config.base_url));
-        let global = inputs::global(&site.config, &state.template_files, &site_value);
-        let hashes = ArticleHashes { cards: &state.card_hashes, articles: &state.article_hashes };
-        let fingerprints = inputs::fingerprints(site, &outputs, global, &hashes);
+        let site = &state.model.site;
+        let urls = Urls::new(&site.config.base_url);
+        let site_value = render::site_value(site, &urls);
+        let global = reads::global(&site.config, &state.template_files, &site_value);
+        let card_keys: Vec<u64> = site.articles.par_iter().map(|a| reads::card_key(global, site, a)).collect();
+        let missing: Vec<usize> = (0..card_keys.len()).filter(|&i| !state.cards.contains_key(&card_keys[i])).collect();
+        let made = render::render_cards(&state.templates, &site_value, views::cards_of(site, &urls, &missing))
+            .map_err(|errors| rebuild.diagnostics.extend(errors))?;
+        state.cards.extend(missing.iter().map(|&i| card_keys[i]).zip(made));
+        let cards: Vec<Value> = card_keys.iter().filter_map(|key| state.cards.get(key).cloned()).collect();
+        // Only the cards of this site are kept (values are shared, not copied).
+        state.cards = card_keys.iter().copied().zip(cards.iter().cloned()).collect();
+        clock.lap(rebuild, "cards");
+
+        let article_hashes: Vec<u64> = site.articles.par_iter().map(|a| reads::article_hash(site, a)).collect();
+        let hashes = ArticleHashes { cards: &card_keys, articles: &article_hashes };
+        let fingerprints = reads::fingerprints(site, &outputs, global, &hashes);
         let dirty: Vec<usize> = {
             let served = self.served.read().unwrap_or_else(PoisonError::into_inner);
             (0..outputs.len())
@@ -290,10 +296,10 @@ impl Engine {
         };
         clock.lap(rebuild, "fingerprint");
 
-        let renderer = Renderer::with_cards(site, templates, &outputs, std::mem::take(&mut state.cards));
+        let renderer = Renderer::with_cards(site, &state.templates, &outputs, cards);
         clock.lap(rebuild, "prepare");
         let results: Vec<Result<Body, Diagnostic>> = dirty.par_iter().map(|&i| renderer.render(&outputs[i])).collect();
-        state.cards = renderer.into_cards();
+        drop(renderer);
         let mut bodies = Vec::with_capacity(dirty.len());
         for result in results {
             match result {
@@ -317,7 +323,6 @@ impl Engine {
         self.state = Some(state);
         Ok(())
     }
-
     fn swap_in(
         &self,
         outputs: &[Output],

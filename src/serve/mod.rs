@@ -8,9 +8,7 @@
 //! injected into every page. `run` wires them together.
 
 pub mod engine;
-pub mod inputs;
 pub mod live;
-pub mod patch;
 pub mod request;
 pub mod server;
 pub mod watch;
@@ -43,18 +41,27 @@ pub struct ServeOptions {
 
 enum Message {
     Changes(watch::Batch),
-    ServerStopped(String),
+    ServerStopped(Diagnostic),
+}
+
+/// The preview server could not start or stopped (E073).
+fn server_error(message: String) -> Diagnostic {
+    Diagnostic::error("E073", message)
+        .hint("pick another port with --port (0 picks a free one) or another address with --bind, and start again")
 }
 
 /// Builds, serves and rebuilds until the server stops (it returns only on an error).
-pub fn run(options: ServeOptions) -> Result<(), String> {
+pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
     let base_path = match &options.base_url {
-        Some(url) => normalize_base_url(url).map(|(_, path)| path).map_err(|e| format!("--base-url: {e}"))?,
+        Some(url) => normalize_base_url(url).map(|(_, path)| path).map_err(|e| {
+            Diagnostic::error("E015", format!("--base-url: {e}"))
+                .hint("pass an absolute URL such as http://localhost/sub/")
+        })?,
         None => "/".to_string(),
     };
     let listener = TcpListener::bind((options.bind, options.port))
-        .map_err(|e| format!("cannot listen on {}:{}: {e}", options.bind, options.port))?;
-    let port = listener.local_addr().map_err(|e| format!("cannot listen: {e}"))?.port();
+        .map_err(|e| server_error(format!("cannot listen on {}:{}: {e}", options.bind, options.port)))?;
+    let port = listener.local_addr().map_err(|e| server_error(format!("cannot listen: {e}")))?.port();
     let host = match options.bind {
         IpAddr::V6(v6) => format!("[{v6}]"),
         IpAddr::V4(v4) => v4.to_string(),
@@ -77,10 +84,14 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
     let (send, receive) = mpsc::channel();
     let server_send = send.clone();
     std::thread::spawn(move || {
-        let error = server::run(listener, app).err().unwrap_or_else(|| "the server stopped".into());
+        let error = server::run(listener, app).err().unwrap_or_else(|| server_error("the server stopped".into()));
         let _ = server_send.send(Message::ServerStopped(error));
     });
-    let root = std::fs::canonicalize(&options.build.root).map_err(|e| format!("cannot read the site folder: {e}"))?;
+    let root = std::fs::canonicalize(&options.build.root).map_err(|e| {
+        Diagnostic::error("E001", format!("cannot read the site folder: {e}"))
+            .in_file(&options.build.root)
+            .hint("pass the site's folder with --root DIR")
+    })?;
     let mut watcher = watch::start(&root, options.debounce, move |batch| {
         let _ = send.send(Message::Changes(batch));
     })?;
@@ -125,7 +136,7 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
         let _ = events.send(event);
         report(&rebuild, Some((batch.first_event, started)), &options);
     }
-    Err("file watching stopped".into())
+    Err(Diagnostic::error("E074", "file watching stopped").hint("start gazette serve again"))
 }
 
 /// Prints a rebuild's diagnostics and one line about it; with `--timings`, its stages.

@@ -103,6 +103,17 @@ pub fn host_allowed(host: Option<&str>, allowed: &[String], port: u16) -> bool {
     allowed.iter().any(|name| host == format!("{name}:{port}") || (port == 80 && host == *name))
 }
 
+/// Whether the request says unambiguously which host it is for (RFC 9112 §3.2): exactly one
+/// `Host` header, and an absolute-form target (`GET http://host/ HTTP/1.1`) only when its
+/// authority is that same host. Otherwise the answer is 400: a proxy in front and this
+/// server could each read a different host from one request.
+pub fn host_unambiguous(hosts: &[&[u8]], target_authority: Option<&str>) -> bool {
+    match hosts {
+        [host] => target_authority.is_none_or(|authority| authority.as_bytes().eq_ignore_ascii_case(host.trim_ascii())),
+        _ => false,
+    }
+}
+
 /// Whether an `Origin` header (when there is one) is this server's own.
 pub fn origin_allowed(origin: Option<&str>, allowed: &[String], port: u16) -> bool {
     match origin {
@@ -137,30 +148,8 @@ pub fn read_inside(root: &Path, file: &Path) -> Option<Vec<u8>> {
     std::fs::read(resolved).ok()
 }
 
-/// The media type of an output, by its extension.
-pub fn content_type(path: &str) -> &'static str {
-    let extension = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    match extension.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "woff" => "font/woff",
-        "woff2" => "font/woff2",
-        "pdf" => "application/pdf",
-        "wasm" => "application/wasm",
-        _ => "application/octet-stream",
-    }
-}
+/// The media type of an output: one table for `serve` and `deploy`.
+pub use crate::media_type::content_type;
 
 #[cfg(test)]
 mod tests {
@@ -197,6 +186,10 @@ mod tests {
         assert!(!host_allowed(Some("evil.example:1111"), &allowed, 1111));
         assert!(!host_allowed(Some("127.0.0.1.evil.example:1111"), &allowed, 1111));
         assert!(!host_allowed(None, &allowed, 1111));
+        assert!(host_unambiguous(&[b"127.0.0.1:1111"], None));
+        assert!(host_unambiguous(&[b"127.0.0.1:1111"], Some("127.0.0.1:1111")));
+        assert!(!host_unambiguous(&[b"127.0.0.1:1111", b"evil.example"], None));
+        assert!(!host_unambiguous(&[b"127.0.0.1:1111"], Some("evil.example")));
         assert!(origin_allowed(None, &allowed, 1111));
         assert!(origin_allowed(Some("http://localhost:1111"), &allowed, 1111));
         assert!(!origin_allowed(Some("http://evil.example:1111"), &allowed, 1111));

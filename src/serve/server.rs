@@ -21,6 +21,7 @@ use tokio::sync::broadcast;
 use super::engine::{Served, ServedSite};
 use super::live;
 use super::request::{self, Refusal, Target};
+use crate::diagnostics::Diagnostic;
 
 /// An event for the pages that are open: its name and data (`live`).
 #[derive(Debug, Clone)]
@@ -41,23 +42,27 @@ pub struct App {
 }
 
 /// Serves `app` on `listener` until the process ends; returns only on a server error.
-pub fn run(listener: std::net::TcpListener, app: Arc<App>) -> Result<(), String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_io()
-        .enable_time()
-        .build()
-        .map_err(|e| format!("cannot start the server: {e}"))?;
+pub fn run(listener: std::net::TcpListener, app: Arc<App>) -> Result<(), Diagnostic> {
+    let cannot_start = |e: std::io::Error| super::server_error(format!("cannot start the server: {e}"));
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_io().enable_time().build().map_err(cannot_start)?;
     runtime.block_on(async move {
-        listener.set_nonblocking(true).map_err(|e| format!("cannot start the server: {e}"))?;
-        let listener =
-            tokio::net::TcpListener::from_std(listener).map_err(|e| format!("cannot start the server: {e}"))?;
+        listener.set_nonblocking(true).map_err(cannot_start)?;
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(cannot_start)?;
         let router = Router::new().fallback(respond).with_state(app);
-        axum::serve(listener, router).await.map_err(|e| format!("the server stopped: {e}"))
+        axum::serve(listener, router).await.map_err(|e| super::server_error(format!("the server stopped: {e}")))
     })
 }
 
 async fn respond(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, uri: Uri) -> Response {
     let header_text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    let hosts: Vec<&[u8]> = headers.get_all(header::HOST).iter().map(HeaderValue::as_bytes).collect();
+    if !hosts.is_empty() && !request::host_unambiguous(&hosts, uri.authority().map(|a| a.as_str())) {
+        return text(
+            StatusCode::BAD_REQUEST,
+            "a request names one host: one Host header, and no other host in its target",
+        );
+    }
     if !request::host_allowed(header_text(header::HOST), &app.allowed_hosts, app.port) {
         return text(StatusCode::FORBIDDEN, "this preview server answers only to its own address (Host refused)");
     }

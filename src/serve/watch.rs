@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
+use crate::diagnostics::Diagnostic;
 use crate::load::{CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR};
 
 /// Paths changed together.
@@ -32,7 +33,7 @@ pub struct Watcher {
 }
 
 /// Starts watching `root`; `send` receives each batch, on the watcher's thread.
-pub fn start(root: &Path, debounce: Duration, send: impl Fn(Batch) + Send + 'static) -> Result<Watcher, String> {
+pub fn start(root: &Path, debounce: Duration, send: impl Fn(Batch) + Send + 'static) -> Result<Watcher, Diagnostic> {
     let handler = move |result: DebounceEventResult| match result {
         Ok(events) => {
             let relevant: Vec<_> = events.iter().filter(|e| !e.kind.is_access()).collect();
@@ -53,12 +54,14 @@ pub fn start(root: &Path, debounce: Duration, send: impl Fn(Batch) + Send + 'sta
             send(Batch { paths: Vec::new(), rescan: true, first_event: Instant::now() });
         }
     };
-    let debouncer = new_debouncer(debounce, None, handler).map_err(|e| format!("cannot watch files: {e}"))?;
+    let cannot_watch = |e: notify_debouncer_full::notify::Error| {
+        Diagnostic::error("E074", format!("cannot watch the site's files: {e}")).in_file(root).hint(
+            "raise the system's limit on watched files (on Linux: fs.inotify.max_user_watches), or use `gazette build`",
+        )
+    };
+    let debouncer = new_debouncer(debounce, None, handler).map_err(cannot_watch)?;
     let mut watcher = Watcher { debouncer, root: root.to_path_buf(), watched: Vec::new() };
-    watcher
-        .debouncer
-        .watch(root, RecursiveMode::NonRecursive)
-        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    watcher.debouncer.watch(root, RecursiveMode::NonRecursive).map_err(cannot_watch)?;
     watcher.watch_new_folders();
     Ok(watcher)
 }

@@ -18,8 +18,9 @@ struct Expected<'a> {
     hint: &'a str,
 }
 
-/// A previous build's output, with files at several depths.
+/// A previous build's output, with files at several depths (and the mark every build leaves).
 fn make_previous_output(site: &Fixture) {
+    site.write(&format!("public/{}", gazette::write::guard::MARK_FILE), gazette::write::guard::MARK_TEXT);
     site.write("public/index.html", "<p>the previous build</p>\n");
     site.write("public/articles/old-story/index.html", "<h1>An old story</h1>\n");
     site.write("public/images/photo.bin", [0u8, 159, 146, 150, 255, 10]);

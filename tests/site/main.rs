@@ -6,9 +6,12 @@
 //! on the page and in the feeds. `support` holds the helpers they share.
 
 mod bad_input;
+#[cfg(feature = "deploy")]
+mod deploy;
 mod escaping;
 mod feeds;
 mod front_matter;
+mod hardening;
 mod links;
 mod lists;
 mod markdown;

@@ -1,21 +1,22 @@
-//! What each output reads, as a 64-bit fingerprint: the incremental rebuild's one rule.
+//! What each output reads, as a 64-bit fingerprint: how `serve` knows what to render again.
 //!
 //! An output is re-rendered when, and only when, the fingerprint of everything its render
-//! reads has changed: for a list page the cards it shows and its paginator, for an article
-//! page the article and its neighbours' cards, for a feed its entries; the templates, the
-//! settings and the `site` template variable go into every fingerprint. The fingerprints are
-//! computed from the new model after every change, never from a diff, so a rebuild is as
-//! exact as these functions are complete. To keep them complete, the model's structs are
-//! destructured without `..`: a new field does not compile until it is fingerprinted here.
+//! reads has changed. Which parts of the model an output reads is named by `plan::reads`,
+//! beside the plan itself; this module hashes each part (an article, its card, a tag, an
+//! entity, a page) and, into every fingerprint, the settings, the templates and the `site`
+//! template variable. The fingerprints are computed from the new model after every change,
+//! never from a diff. To keep the part hashes complete, the model's structs are destructured
+//! without `..`: a new field does not compile until it is hashed here.
 
 use std::hash::{BuildHasher, Hash, Hasher};
 
 use tera::Value;
 
+use super::views::CardInputs;
 use crate::config::Config;
 use crate::load::TemplateFile;
 use crate::model::{Article, Entity, Page, Site, Tag};
-use crate::plan::{Content, Output, page_count};
+use crate::plan::{self, Content, Output, Part};
 
 /// Fixed seeds: fingerprints only live in one process, but the same input must give the same
 /// value in every rebuild.
@@ -92,6 +93,8 @@ pub fn global(config: &Config, templates: &[TemplateFile], site_value: &Value) -
         search,
         // "Now" decides which articles are published; the model carries that, not the pages.
         now: _,
+        // Publishing settings: no page shows them.
+        deploy: _,
     } = config;
     finish(|h| {
         (root, output, title, base_url, base_path, language, description).hash(h);
@@ -125,6 +128,8 @@ pub fn article_hash(site: &Site, article: &Article) -> u64 {
         extra,
         html,
         word_count,
+        // Resolved into `tags`, `entities` and `mentions`, hashed by what they show.
+        named: _,
     } = article;
     finish(|h| {
         (path, title, slug, date, updated, summary, language, authors, draft, html, word_count).hash(h);
@@ -146,6 +151,12 @@ pub fn article_hash(site: &Site, article: &Article) -> u64 {
     })
 }
 
+/// What a card shows, hashed: rendered cards are kept by this key (with `global`, since the
+/// card template and the `site` variable go into every card).
+pub fn card_key(global: u64, site: &Site, article: &Article) -> u64 {
+    finish(|h| (global, CardInputs::of(site, article)).hash(h))
+}
+
 /// Per-article hashes the output fingerprints are made of, by article index.
 pub struct ArticleHashes<'a> {
     pub cards: &'a [u64],
@@ -156,100 +167,37 @@ pub struct ArticleHashes<'a> {
 pub fn fingerprints(site: &Site, outputs: &[Output], global: u64, hashes: &ArticleHashes) -> Vec<u64> {
     use rayon::prelude::*;
     let sitemap = sitemap_hash(site, outputs);
-    outputs.par_iter().map(|output| fingerprint(site, output, global, hashes, sitemap)).collect()
+    outputs
+        .par_iter()
+        .map(|output| {
+            finish(|h| {
+                // The path tells the page numbers; the ids in `Content` move as articles do.
+                (global, &output.path, std::mem::discriminant(&output.content)).hash(h);
+                plan::reads(site, &output.content, &mut |part| part_hash(site, part, hashes, sitemap, h));
+            })
+        })
+        .collect()
 }
 
-fn fingerprint(site: &Site, output: &Output, global: u64, hashes: &ArticleHashes, sitemap: u64) -> u64 {
-    let config = &site.config;
-    let per_page = config.paginate_by;
-    // A page of a paginated list of `len` articles, `at(n)` the n-th: its cards and numbers.
-    let list_page = |h: &mut ahash::AHasher, len: usize, at: &dyn Fn(usize) -> usize, page: usize| {
-        let start = ((page - 1) * per_page).min(len);
-        let end = (start + per_page).min(len);
-        (page, page_count(len, per_page), len).hash(h);
-        for n in start..end {
-            hashes.cards[at(n)].hash(h);
-        }
-    };
-    let feed = |h: &mut ahash::AHasher, len: usize, at: &dyn Fn(usize) -> usize| {
-        let shown = len.min(config.feed_limit);
-        for n in 0..shown {
-            hashes.articles[at(n)].hash(h);
-        }
-        if shown == 0 {
-            // An empty feed's `updated` is the site's newest change.
-            site.articles.iter().map(|a| a.updated.unwrap_or(a.date)).max().hash(h);
-        }
-    };
-    let all = |n: usize| n;
-    finish(|h| {
-        (global, &output.path).hash(h);
-        std::mem::discriminant(&output.content).hash(h);
-        // Every variant is listed; the last arm only catches variants added after this code.
-        #[allow(unreachable_patterns)]
-        match &output.content {
-            Content::Home { page } => list_page(h, site.articles.len(), &all, *page),
-            Content::Article(i) => {
-                (hashes.articles[*i], hashes.cards[*i]).hash(h);
-                hashes.cards.get(i + 1).hash(h);
-                i.checked_sub(1).map(|n| hashes.cards[n]).hash(h);
-            }
-            Content::Page(i) => page_hash(&site.pages[*i], h),
-            Content::TagIndex => {
-                for tag in &site.tags {
-                    tag_hash(tag, h);
-                }
-            }
-            Content::Tag { tag, page } => {
-                let list = &site.tags[*tag].articles;
-                tag_hash(&site.tags[*tag], h);
-                list_page(h, list.len(), &|n| list[n], *page);
-            }
-            Content::TagFeed(tag) => {
-                let list = &site.tags[*tag].articles;
-                tag_hash(&site.tags[*tag], h);
-                feed(h, list.len(), &|n| list[n]);
-            }
-            Content::EntityIndex => {
-                for entity in &site.entities {
-                    entity_link_hash(entity, h);
-                }
-            }
-            Content::Entity { entity, page } => {
-                let (mentioned, list) = (&site.entities[*entity].mentioned_only, &site.entities[*entity].tagged);
-                entity_hash(site, *entity, h);
-                for &i in &mentioned[..mentioned.len().min(per_page)] {
-                    hashes.cards[i].hash(h);
-                }
-                list_page(h, list.len(), &|n| list[n], *page);
-            }
-            Content::EntityFeed(entity) => {
-                let list = &site.entities[*entity].tagged;
-                entity_link_hash(&site.entities[*entity], h);
-                feed(h, list.len(), &|n| list[n]);
-            }
-            Content::Archive => {
-                for (i, article) in site.articles.iter().enumerate() {
-                    (hashes.cards[i], article.date).hash(h);
-                }
-            }
-            Content::SiteFeed => feed(h, site.articles.len(), &all),
-            Content::Sitemap => sitemap.hash(h),
-            Content::SitemapPart(part) => (sitemap, part).hash(h),
-            Content::Robots | Content::NotFound => {}
-            Content::ThemeAsset(name) => name.hash(h),
-            // Static files are served from disk as they are at request time.
-            Content::Static(path) => path.hash(h),
-            // Unknown to this code: a fresh value every time, so it is always re-rendered.
-            _ => std::time::Instant::now().hash(h),
-        }
-    })
+fn part_hash(site: &Site, part: Part, hashes: &ArticleHashes, sitemap: u64, h: &mut ahash::AHasher) {
+    std::mem::discriminant(&part).hash(h);
+    match part {
+        Part::Card(i) => hashes.cards[i].hash(h),
+        Part::Article(i) => hashes.articles[i].hash(h),
+        Part::Tag(t) => tag_hash(&site.tags[t], h),
+        Part::Entity(e) => entity_hash(site, e, h),
+        Part::EntityLink(e) => entity_link_hash(&site.entities[e], h),
+        Part::Page(i) => page_hash(&site.pages[i], h),
+        Part::Sitemap => sitemap.hash(h),
+        Part::NewestChange => site.articles.iter().map(|a| a.updated.unwrap_or(a.date)).max().hash(h),
+        Part::Number(n) => n.hash(h),
+    }
 }
 
 /// The sitemap lists every HTML page but the 404 page, with each article's last change.
 fn sitemap_hash(site: &Site, outputs: &[Output]) -> u64 {
     finish(|h| {
-        for output in outputs.iter().filter(|o| o.path.ends_with("index.html")) {
+        for output in outputs.iter().filter(|o| plan::in_sitemap(o)) {
             output.path.hash(h);
             if let Content::Article(i) = output.content {
                 site.articles[i].updated.unwrap_or(site.articles[i].date).hash(h);

@@ -1,4 +1,5 @@
-//! The built-in theme, embedded in the binary.
+//! The built-in theme, embedded in the binary: data that `plan` (its assets) and `render`
+//! (its templates) read.
 //!
 //! A site's `templates/NAME` replaces the built-in template of the same name; any template
 //! the site does not have comes from here. Theme assets (the stylesheet) are written to the
@@ -12,11 +13,11 @@ pub struct ThemeFile {
 
 macro_rules! theme_files {
     ($($name:literal),* $(,)?) => {
-        &[$(ThemeFile { name: $name, text: include_str!(concat!("../theme/", $name)) }),*]
+        &[$(ThemeFile { name: $name, text: include_str!(concat!("theme/", $name)) }),*]
     };
 }
 
-/// Every template the built-in theme defines: the pages of DESIGN.md and their partials.
+/// Every template the built-in theme defines: the pages the README lists and their partials.
 pub const TEMPLATES: &[ThemeFile] = theme_files![
     "base.html",
     "index.html",

@@ -6,16 +6,20 @@
 //! the staging folder and the output are exchanged in one atomic rename (Linux
 //! `renameat2(RENAME_EXCHANGE)`), so a reader, or a build killed at any moment, sees either
 //! the old or the new output whole; files that no source produces any more go with the old
-//! folder. A failed build removes its staging folder and leaves the output as it was.
+//! folder. A failed build removes its staging folder and leaves the output as it was. The
+//! first write that fails (a full disk) stops the writer, so the problem is said once.
+//! `guard` decides beforehand whether the output folder may be replaced at all.
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use crate::diagnostics::Diagnostic;
 use crate::render::Body;
+
+pub mod guard;
 
 pub struct Writer {
     output: PathBuf,
@@ -23,6 +27,8 @@ pub struct Writer {
     /// Files placed in the staging folder, and their bytes: what the output will hold.
     files: AtomicUsize,
     bytes: AtomicU64,
+    /// Set by the first failed write.
+    stopped: AtomicBool,
 }
 
 /// What writing one file did.
@@ -32,47 +38,29 @@ pub enum Written {
     Unchanged,
     /// New or changed bytes.
     Changed,
+    /// Not written: an earlier write failed, so the build has failed already.
+    Skipped,
 }
 
 fn write_error(path: &Path, action: &str, error: io::Error) -> Diagnostic {
+    if error.kind() == io::ErrorKind::StorageFull {
+        return Diagnostic::error("E070", format!("the disk is full: cannot {action} {}", path.display()))
+            .note("the build stopped at the first file that did not fit; the previous output is kept as it was")
+            .hint("free some disk space (or choose an --output on another disk) and build again");
+    }
     Diagnostic::error("E070", format!("cannot {action} {}: {error}", path.display()))
         .hint("check the output folder's permissions and free disk space")
 }
 
 impl Writer {
-    /// Checks that `output` may be replaced, and makes an empty staging folder beside it.
-    pub fn prepare(root: &Path, output: &Path) -> Result<Self, Diagnostic> {
-        let absolute = |p: &Path| {
-            fs::canonicalize(p).unwrap_or_else(|_| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
-        };
-        let root_abs = absolute(root);
-        let output_abs = absolute(output);
-        if root_abs.starts_with(&output_abs) {
-            return Err(Diagnostic::error(
-                "E071",
-                format!("the output folder {} contains the site itself", output.display()),
-            )
-            .hint("gazette replaces the whole output folder: choose a folder of its own, e.g. `--output public`"));
-        }
-        for source_dir in [crate::load::CONTENT_DIR, crate::load::STATIC_DIR, crate::load::TEMPLATES_DIR] {
-            if output_abs.starts_with(absolute(&root.join(source_dir))) {
-                return Err(Diagnostic::error("E071", format!("the output folder {} is inside the site's {source_dir}/ folder", output.display()))
-                    .hint("gazette replaces the whole output folder: choose a folder outside content/, static/ and templates/, e.g. `--output public`"));
-            }
-        }
-        if output_abs != root_abs.join("public") && output_abs.join(crate::config::CONFIG_FILE).exists() {
-            return Err(Diagnostic::error(
-                "E071",
-                format!("the output folder {} holds another site (it has site.toml)", output.display()),
-            )
-            .hint("choose an empty folder or one that gazette built before"));
-        }
-        if output.exists() && !output.is_dir() {
-            return Err(Diagnostic::error("E071", format!("the output {} is a file, not a folder", output.display()))
-                .hint("remove it or choose another --output"));
-        }
-        let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-        let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    /// Checks that `output` may be replaced (see `guard`), and makes a staging folder beside
+    /// it holding gazette's mark. When `output` is a symbolic link, its target is replaced.
+    pub fn prepare(root: &Path, output: &Path, force: bool) -> Result<Self, Diagnostic> {
+        let target = guard::resolve_output(output)?;
+        guard::check_not_sources(root, &target, output)?;
+        guard::check_replaceable(&target, output, force)?;
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(|e| write_error(parent, "create", e))?;
         let staging = parent.join(format!(".{name}.gazette-staging"));
         if staging.exists() {
@@ -80,7 +68,26 @@ impl Writer {
             fs::remove_dir_all(&staging).map_err(|e| write_error(&staging, "remove the leftover", e))?;
         }
         fs::create_dir(&staging).map_err(|e| write_error(&staging, "create", e))?;
-        Ok(Writer { output: output.to_path_buf(), staging, files: AtomicUsize::new(0), bytes: AtomicU64::new(0) })
+        let mark = staging.join(guard::MARK_FILE);
+        fs::write(&mark, guard::MARK_TEXT).map_err(|e| write_error(&mark, "write", e))?;
+        Ok(Writer {
+            output: target,
+            staging,
+            files: AtomicUsize::new(1),
+            bytes: AtomicU64::new(guard::MARK_TEXT.len() as u64),
+            stopped: AtomicBool::new(false),
+        })
+    }
+
+    /// Whether a write failed: the build has failed, and the writer writes nothing more.
+    pub fn stopped(&self) -> bool {
+        self.stopped.load(Ordering::Relaxed)
+    }
+
+    /// The first failed write stops the writer and is reported; later ones (the same full
+    /// disk, seen by other threads at once) are not.
+    fn stop(&self, error: Diagnostic) -> Result<Written, Diagnostic> {
+        if self.stopped.swap(true, Ordering::Relaxed) { Ok(Written::Skipped) } else { Err(error) }
     }
 
     /// Creates every folder the outputs need, once each.
@@ -93,8 +100,11 @@ impl Writer {
         Ok(())
     }
 
-    /// Writes one output file into the staging folder.
+    /// Writes one output file into the staging folder; after a failed write, writes nothing.
     pub fn write(&self, relative: &str, body: &Body) -> Result<Written, Diagnostic> {
+        if self.stopped() {
+            return Ok(Written::Skipped);
+        }
         let relative_path = checked_relative(relative)?;
         let target = self.staging.join(&relative_path);
         let previous = self.output.join(&relative_path);
@@ -109,13 +119,14 @@ impl Writer {
         if unchanged && fs::hard_link(&previous, &target).is_ok() {
             return Ok(Written::Unchanged);
         }
-        match body {
-            Body::Bytes(bytes) => fs::write(&target, bytes).map_err(|e| write_error(&target, "write", e))?,
-            Body::File(source) => {
-                fs::copy(source, &target).map(drop).map_err(|e| write_error(&target, "copy to", e))?
-            }
+        let result = match body {
+            Body::Bytes(bytes) => fs::write(&target, bytes).map_err(|e| write_error(&target, "write", e)),
+            Body::File(source) => fs::copy(source, &target).map(drop).map_err(|e| write_error(&target, "copy to", e)),
+        };
+        match result {
+            Ok(()) => Ok(Written::Changed),
+            Err(error) => self.stop(error),
         }
-        Ok(Written::Changed)
     }
 
     /// Makes the staging folder the output, atomically where the system allows it; returns
@@ -204,9 +215,32 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("content/articles")).unwrap();
         for output in [".", "content", "content/articles", "static", "templates"] {
-            assert!(Writer::prepare(dir.path(), &dir.path().join(output)).is_err(), "{output}");
+            assert!(Writer::prepare(dir.path(), &dir.path().join(output), false).is_err(), "{output}");
         }
-        assert!(Writer::prepare(dir.path(), &dir.path().join("public")).is_ok());
+        assert!(Writer::prepare(dir.path(), &dir.path().join("public"), false).is_ok());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_full_disk_is_reported_once_and_stops_the_writer() {
+        use rayon::prelude::*;
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let writer = Writer::prepare(dir.path(), &output, false).unwrap();
+        // Every file's place leads to /dev/full, which answers each write with ENOSPC.
+        for i in 0..200 {
+            std::os::unix::fs::symlink("/dev/full", writer.staging.join(format!("{i}.html"))).unwrap();
+        }
+        let results: Vec<Result<Written, Diagnostic>> = (0..200)
+            .into_par_iter()
+            .map(|i| writer.write(&format!("{i}.html"), &Body::Bytes(vec![b'x'; 64])))
+            .collect();
+        let errors: Vec<&Diagnostic> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].message.starts_with("the disk is full"), "{}", errors[0].message);
+        assert!(writer.stopped());
+        writer.abort();
+        assert!(!output.exists());
     }
 
     #[cfg(unix)]
@@ -215,14 +249,14 @@ mod tests {
         use std::os::unix::fs::MetadataExt;
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("public");
-        let first = Writer::prepare(dir.path(), &output).unwrap();
+        let first = Writer::prepare(dir.path(), &output, false).unwrap();
         first.create_dirs(["a/index.html", "gone.txt"].into_iter()).unwrap();
         first.write("a/index.html", &Body::Bytes(b"same".to_vec())).unwrap();
         first.write("gone.txt", &Body::Bytes(b"old".to_vec())).unwrap();
         first.commit().unwrap();
         let inode = fs::metadata(output.join("a/index.html")).unwrap().ino();
 
-        let second = Writer::prepare(dir.path(), &output).unwrap();
+        let second = Writer::prepare(dir.path(), &output, false).unwrap();
         second.create_dirs(["a/index.html"].into_iter()).unwrap();
         assert_eq!(second.write("a/index.html", &Body::Bytes(b"same".to_vec())).unwrap(), Written::Unchanged);
         second.commit().unwrap();

@@ -1,0 +1,71 @@
+//! The built site on disk: every file of the output folder with its size and MD5.
+//!
+//! In: the output folder. Out: `LocalFile`s keyed by their `/`-separated path, hashed in
+//! parallel (the MD5 is what S3 compares: a single-part object's ETag).
+
+use std::path::Path;
+
+use md5::{Digest, Md5};
+use rayon::prelude::*;
+
+/// One output file.
+#[derive(Debug, Clone)]
+pub(crate) struct LocalFile {
+    /// Relative to the output folder, `/`-separated: the object key without the prefix.
+    pub path: String,
+    pub size: u64,
+    /// Lowercase hex, as in an ETag.
+    pub md5: String,
+}
+
+/// Lists and hashes every file below `output` but the build's own mark; an unreadable file
+/// is an error (a deploy must never publish half a site).
+pub(crate) fn scan(output: &Path) -> Result<Vec<LocalFile>, String> {
+    let mut paths = Vec::new();
+    for entry in walkdir::WalkDir::new(output).min_depth(1).sort_by_file_name() {
+        let entry = entry.map_err(|error| format!("cannot list {}: {error}", output.display()))?;
+        let is_mark = entry.depth() == 1 && entry.file_name() == crate::write::guard::MARK_FILE;
+        if entry.file_type().is_file() && !is_mark {
+            paths.push(entry.into_path());
+        }
+    }
+    paths.par_iter().map(|path| hash_file(output, path)).collect()
+}
+
+fn hash_file(output: &Path, path: &Path) -> Result<LocalFile, String> {
+    let bytes = std::fs::read(path).map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+    let relative =
+        path.strip_prefix(output).map_err(|_| format!("{} is outside {}", path.display(), output.display()))?;
+    let parts: Option<Vec<&str>> = relative.components().map(|c| c.as_os_str().to_str()).collect();
+    let Some(parts) = parts else {
+        return Err(format!("{} is not a UTF-8 file name, so it cannot be an object key", path.display()));
+    };
+    Ok(LocalFile { path: parts.join("/"), size: bytes.len() as u64, md5: md5_hex(&bytes) })
+}
+
+pub(crate) fn md5_hex(bytes: &[u8]) -> String {
+    hex(&Md5::digest(bytes))
+}
+
+/// The same digest in base64, for the Content-MD5 header.
+pub(crate) fn md5_base64_of_hex(md5_hex: &str) -> String {
+    use base64::Engine as _;
+    let bytes: Vec<u8> =
+        (0..md5_hex.len() / 2).filter_map(|i| u8::from_str_radix(md5_hex.get(i * 2..i * 2 + 2)?, 16).ok()).collect();
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn md5_is_the_etag_form_and_its_base64_is_the_content_md5_form() {
+        assert_eq!(md5_hex(b""), "d41d8cd98f00b204e9800998ecf8427e");
+        assert_eq!(md5_base64_of_hex("d41d8cd98f00b204e9800998ecf8427e"), "1B2M2Y8AsgTpgAmY7PhCfg==");
+    }
+}
