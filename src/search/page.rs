@@ -312,7 +312,7 @@ fn tokenize(parsed: &Parsed, language: &str) -> Tokens {
         let mut previous_cluster: Option<&str> = None;
         for (i, word) in segments.iter().enumerate() {
             state.track(word, i + 1 == segments.len(), previous_cluster, true);
-            previous_cluster = unicode_segmentation::UnicodeSegmentation::graphemes(*word, true).last();
+            previous_cluster = unicode_segmentation::UnicodeSegmentation::graphemes(*word, true).next_back();
         }
     }
     let mut tokens = state.tokens;
