@@ -369,28 +369,10 @@ fn discrete_words(s: &str) -> (String, Vec<String>) {
 mod tests {
     use super::*;
 
-    fn stems(word: &str, language: &str) -> Vec<String> {
-        indexable_words(word, stemmer(language).as_ref()).into_iter().map(|w| w.stemmed).collect()
-    }
-
-    #[test]
-    fn compounds_split_as_pagefind_does() {
-        let expected = ["threeantelop", "three", "antelop"];
-        assert_eq!(stems("ThreeAntelopes", "en"), expected);
-        assert_eq!(stems("three-antelopes", "en"), expected);
-        assert_eq!(stems("three_antelopes", "en"), expected);
-        assert_eq!(stems("café-crème", "fr"), ["cafecrem", "caf", "crem"]);
-    }
-
     #[test]
     fn katakana_words_are_indexed_by_their_suffixes() {
         assert_eq!(katakana_suffixes("バックアップ"), ["ックアップ", "クアップ", "アップ", "ップ"]);
         assert!(katakana_suffixes("リスト型").is_empty());
-    }
-
-    #[test]
-    fn chinese_text_is_split_into_dictionary_words() {
-        assert_eq!(segment_words("辽宁省沈阳市").len(), 2, "{:?}", segment_words("辽宁省沈阳市"));
     }
 
     #[test]
