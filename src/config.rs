@@ -58,6 +58,8 @@ pub struct BuildOptions {
     pub progress: bool,
     /// Leave the search page and index out of this build (`--no-search`).
     pub no_search: bool,
+    /// Leave the deal pages, deal data and roll-ups out of this build (`--no-deals`).
+    pub no_deals: bool,
     /// Replace the output folder even if it holds files that gazette did not write (`--force`).
     pub force: bool,
 }
@@ -81,6 +83,9 @@ pub struct Config {
     /// Whether this build has `/search/` and its index: the `search` feature, unless
     /// `--no-search`.
     pub search: bool,
+    /// Whether this build has `/deals/`, its facets and data, and the roll-ups of deals and
+    /// articles up the `parent` tree: unless `--no-deals`.
+    pub deals: bool,
     pub now: DateTime<FixedOffset>,
     /// The `[deploy.NAME]` targets, by name.
     pub deploy: Vec<DeployTarget>,
@@ -152,6 +157,7 @@ pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
         drafts: options.drafts,
         future: options.future,
         search: SEARCH_ENABLED && !options.no_search,
+        deals: !options.no_deals,
         now: options.clock.unwrap_or_else(|| chrono::Local::now().fixed_offset()),
         deploy,
     })

@@ -27,7 +27,8 @@ pub fn of(config: &Config, loaded: &Loaded) -> u64 {
         // A rebuilt binary may render differently with the same version number.
         (meta.len(), meta.modified().ok()).hash(&mut hasher);
     }
-    (&config.root, &config.output, &config.base_url, config.drafts, config.future, config.search).hash(&mut hasher);
+    (&config.root, &config.output, &config.base_url, config.drafts, config.future, config.search, config.deals)
+        .hash(&mut hasher);
     if let Ok(text) = std::fs::read(config.root.join(crate::config::CONFIG_FILE)) {
         text.hash(&mut hasher);
     }

@@ -29,9 +29,16 @@ pub const TEMPLATES: &[ThemeFile] = theme_files![
     "archive.html",
     "page.html",
     "search.html",
+    "deals.html",
+    "language.html",
     "404.html",
     "partials/card.html",
     "partials/pagination.html",
+    "partials/deal-table.html",
+    "partials/deal-totals.html",
+    "partials/deal-chart.html",
+    "partials/entity-deals.html",
+    "partials/languages.html",
 ];
 
 /// Files of the theme written to the output root.

@@ -7,6 +7,7 @@
 //! W105 shared aliases) come from the model stage itself.
 
 mod articles;
+mod deals;
 pub mod entities;
 mod tags;
 
@@ -29,6 +30,7 @@ pub fn lint(site: Option<&Site>, sources: &Sources, now: DateTime<FixedOffset>) 
         let published = published_articles(site, sources);
         warnings.extend(entities::unknown_entities(site, &published));
         warnings.extend(entities::untagged_mentions(site, &published));
+        warnings.extend(deals::repeated_deals(site, &published));
         warnings.extend(tags::single_use_tags(site, &published));
         warnings.extend(tags::colliding_tag_spellings(site, &published));
         warnings.extend(articles::long_first_paragraphs(&published));

@@ -29,6 +29,12 @@ pub struct ArticleFront {
     pub authors: Vec<String>,
     #[serde(default)]
     pub draft: bool,
+    /// A BCP 47 tag; without it the language is the site's, or the one the script shows.
+    #[serde(default)]
+    pub language: Option<Spanned<String>>,
+    /// The slug of the article this one translates.
+    #[serde(default)]
+    pub translation_of: Option<Spanned<String>>,
     #[serde(default)]
     pub source: Option<SourceFront>,
     #[serde(default)]
@@ -59,9 +65,9 @@ pub struct CorrectionFront {
 #[serde(deny_unknown_fields)]
 pub struct DealFront {
     #[serde(default)]
-    pub investors: Vec<String>,
+    pub investors: Vec<Spanned<String>>,
     pub place: Spanned<String>,
-    pub what: String,
+    pub what: Spanned<String>,
     #[serde(default)]
     pub amount: Option<Spanned<u64>>,
     #[serde(default)]
@@ -72,7 +78,7 @@ pub struct DealFront {
     pub stage: Option<DealStage>,
 }
 
-#[derive(Deserialize, Serialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Deserialize, Serialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum DealStage {
     Announced,
@@ -102,6 +108,33 @@ pub enum EntityKind {
     Place,
     #[default]
     Other,
+}
+
+impl DealStage {
+    pub const ALL: [DealStage; 5] =
+        [DealStage::Announced, DealStage::Agreement, DealStage::Signed, DealStage::Completed, DealStage::Cancelled];
+
+    /// The value as the front matter spells it, also its URL segment.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DealStage::Announced => "announced",
+            DealStage::Agreement => "agreement",
+            DealStage::Signed => "signed",
+            DealStage::Completed => "completed",
+            DealStage::Cancelled => "cancelled",
+        }
+    }
+
+    /// For readers: "Signed".
+    pub fn label(self) -> &'static str {
+        match self {
+            DealStage::Announced => "Announced",
+            DealStage::Agreement => "Agreement",
+            DealStage::Signed => "Signed",
+            DealStage::Completed => "Completed",
+            DealStage::Cancelled => "Cancelled",
+        }
+    }
 }
 
 impl EntityKind {

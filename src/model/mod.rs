@@ -6,13 +6,16 @@
 //! where. Everything after this stage reads the `Site` and never the files.
 
 pub mod articles;
+pub mod deals;
 pub mod entities;
 pub mod language;
 pub mod limits;
 pub mod links;
 pub mod mentions;
+pub mod places;
+pub mod translations;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
@@ -24,10 +27,13 @@ use crate::load::frontmatter::{ArticleFront, EntityFront, PageFront, SourceFront
 use crate::load::{Document, Loaded};
 use crate::markdown;
 use crate::slug::slugify;
-use articles::{ArticleHead, Correction, Deal, check_head, check_slug, is_published};
+use articles::{ArticleHead, Correction, check_head, check_slug, is_published};
+pub use deals::Deal;
+use deals::PlacedDeal;
 pub use entities::{Entity, EntityRegistry};
 pub use links::LinkResolver;
 use mentions::MentionFinder;
+pub use places::DealIndex;
 
 #[derive(Debug)]
 pub struct Article {
@@ -38,8 +44,14 @@ pub struct Article {
     pub updated: Option<DateTime<FixedOffset>>,
     /// Plain text: the front matter's `summary`, else the first paragraph.
     pub summary: String,
-    /// The site's language, or the one its script shows (`zh`, `ja`, `ko`): see `language`.
+    /// Its `language` key (in BCP 47's canonical case), else the site's language, or the one
+    /// its script shows (`zh`, `ja`, `ko`): see `language`.
     pub language: String,
+    /// The slug of the original this article translates (`translation_of`).
+    pub translation_of: Option<String>,
+    /// The other versions of its story, by index: the original first, then by language.
+    /// Empty for an article in one language only.
+    pub translations: Vec<usize>,
     pub tags: Vec<usize>,
     pub entities: Vec<usize>,
     /// Registered entities found in the text: (entity, times), including tagged ones.
@@ -48,6 +60,7 @@ pub struct Article {
     pub draft: bool,
     pub source: Option<SourceFront>,
     pub corrections: Vec<Correction>,
+    /// Resolved: investors and place are entity ids.
     pub deals: Vec<Deal>,
     pub extra: toml::Table,
     pub html: String,
@@ -55,6 +68,8 @@ pub struct Article {
     /// The names the article's front matter and text give, before `assemble` resolves them
     /// to `tags`, `entities` and `mentions`: what `Model::update` re-resolves.
     pub(crate) named: Named,
+    /// Where its `language` and `translation_of` keys are: what `translations::check` points at.
+    pub(crate) declared: translations::Declared,
 }
 
 /// What one article names, as it names it: tags and entities (whitespace collapsed, with
@@ -65,6 +80,9 @@ pub(crate) struct Named {
     tags: Vec<Term>,
     entities: Vec<Term>,
     mentions: Vec<(usize, usize)>,
+    /// Deals with their places resolved (registry ids of place profiles); `assemble`
+    /// resolves their investors, which may add entities.
+    deals: Vec<PlacedDeal>,
 }
 
 /// A name as written (runs of whitespace as one space) and its slug, computed once.
@@ -103,6 +121,11 @@ pub struct Site {
     pub entities: Vec<Entity>,
     pub pages: Vec<Page>,
     pub static_files: Vec<PathBuf>,
+    /// Every deal, newest first, rolled up the `parent` tree, with the facets of `/deals/`.
+    pub deals: DealIndex,
+    /// The languages with articles, each with its list and feed; empty when all articles are
+    /// in one language (the home page and the site feed are then that language's list).
+    pub languages: Vec<language::Language>,
 }
 
 /// The source documents the model was built from, handed back for `gazette check`, whose
@@ -184,10 +207,16 @@ impl Model {
             match (known, old, published) {
                 (Some(_), None, false) => {}
                 (Some(known), Some(old), true)
-                    if old.slug == head.slug && same_names(&known.front.entities, &document.front.entities) =>
+                    if old.slug == head.slug
+                        && same_names(&known.front.entities, &document.front.entities)
+                        && !in_story(old, document) =>
                 {
                     let context = &self.context;
-                    let draft = draft_article(document, head, &context.resolver, &context.finder, &config.language);
+                    let mut draft = draft_article(document, head, &context.resolver, &context.finder, &config.language);
+                    let places = deals::PlaceNames::new(&context.profiles);
+                    let (placed, problems) = deals::resolve_places(document, &draft.head.deals, &places);
+                    draft.deals = placed;
+                    draft.diagnostics.extend(problems);
                     let (article, warnings) = draft.into_article();
                     diagnostics.extend(warnings);
                     drafted.push(article);
@@ -218,6 +247,12 @@ impl Model {
         let model = Model { site, sources, context: Context { next_scheduled, ..context } };
         Ok((model, Reach::Articles, diagnostics))
     }
+}
+
+/// Whether an article belongs to a story in several languages, before or after its change:
+/// stories are grouped and checked across articles (`translations::check`), by the whole model.
+fn in_story(old: &Article, document: &Document<ArticleFront>) -> bool {
+    !old.translations.is_empty() || old.translation_of.is_some() || document.front.translation_of.is_some()
 }
 
 /// Two lists of front-matter names, compared as written.
@@ -275,11 +310,19 @@ pub struct ArticleDraft {
     extra: toml::Table,
     body: markdown::Rendered,
     language: String,
+    declared: translations::Declared,
     mentions: Vec<(usize, usize)>,
+    /// Set by the model once places are resolved; `serve` keeps the previous resolution.
+    deals: Vec<PlacedDeal>,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl ArticleDraft {
+    /// Where its `language` and `translation_of` keys are, for the translation checks.
+    pub fn declared(&self) -> &translations::Declared {
+        &self.declared
+    }
+
     /// The finished article, its names not yet resolved (`assemble` does), and the draft's
     /// diagnostics.
     pub fn into_article(self) -> (Article, Vec<Diagnostic>) {
@@ -292,6 +335,9 @@ impl ArticleDraft {
             updated: head.updated,
             summary: self.summary.unwrap_or(self.body.first_paragraph),
             language: self.language,
+            translation_of: self.declared.translation_of.as_ref().map(|(slug, _)| slug.clone()),
+            translations: Vec::new(),
+            declared: self.declared,
             tags: Vec::new(),
             entities: Vec::new(),
             mentions: Vec::new(),
@@ -299,11 +345,11 @@ impl ArticleDraft {
             draft: self.draft,
             source: self.source,
             corrections: head.corrections,
-            deals: head.deals,
+            deals: Vec::new(),
             extra: self.extra,
             html: self.body.html,
             word_count: self.body.word_count,
-            named: Named { tags: self.tags, entities: self.entities, mentions: self.mentions },
+            named: Named { tags: self.tags, entities: self.entities, mentions: self.mentions, deals: self.deals },
         };
         (article, self.diagnostics)
     }
@@ -320,24 +366,31 @@ fn build_model(config: Config, loaded: Loaded, keep_sources: bool) -> (Option<Mo
     let heads = published_heads(&article_docs, &config, &mut diagnostics);
     let published: Vec<(&Document<ArticleFront>, &ArticleHead)> =
         article_docs.iter().zip(&heads).filter_map(|(d, h)| h.as_ref().map(|h| (d, h))).collect();
+    let unpublished_slugs = unpublished_slugs(&article_docs, &heads);
     check_unique_slugs(&published, &mut diagnostics);
     let page_heads = check_pages(&page_docs, &config, &mut diagnostics);
     let resolver = LinkResolver::new(&config, &published, &page_heads, &registry);
     drop(published);
     let finder = MentionFinder::new(&registry.profile_names());
+    let places = deals::PlaceNames::new(&registry);
 
     let mut slots: Vec<Option<Document<ArticleFront>>> = article_docs.into_iter().map(Some).collect();
     let drafted: Vec<(Article, Vec<Diagnostic>)> = slots
         .par_iter_mut()
         .zip(heads)
         .filter_map(|(slot, head)| {
-            let draft = draft_article(slot.as_ref()?, head?, &resolver, &finder, &config.language);
+            let document = slot.as_ref()?;
+            let mut draft = draft_article(document, head?, &resolver, &finder, &config.language);
+            let (placed, problems) = deals::resolve_places(document, &draft.head.deals, &places);
+            draft.deals = placed;
+            draft.diagnostics.extend(problems);
             if !keep_sources {
                 *slot = None;
             }
             Some(draft.into_article())
         })
         .collect();
+    drop(places);
 
     for document in &entity_docs {
         if let Some(id) = registry.resolve(document.front.name.get_ref()) {
@@ -353,6 +406,13 @@ fn build_model(config: Config, loaded: Loaded, keep_sources: bool) -> (Option<Mo
         diagnostics.extend(warnings);
         articles.push(article);
     }
+
+    let versions: Vec<translations::Version> = articles
+        .iter()
+        .map(|a| translations::Version { path: &a.path, slug: &a.slug, language: &a.language, declared: &a.declared })
+        .collect();
+    diagnostics.extend(translations::check(&versions, &unpublished_slugs));
+    drop(versions);
 
     let sources = Sources { articles: slots.into_iter().flatten().collect(), entities: entity_docs, pages: page_docs };
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -401,7 +461,7 @@ pub fn draft_article(
     let (mut body, mut diagnostics) =
         resolver.render(&document.path, document.body(), document.body_line(), &document.text);
     let mentions = finder.find(&body.text);
-    let language = language::detect(&[&head.title, &body.text], site_language);
+    let (language, declared) = language::resolve(document, &[&head.title, &body.text], site_language, &mut diagnostics);
     body.text = String::new();
     let mut keep_named = |names: &[toml::Spanned<String>], field: &str, what: &str, hint: &str| -> Vec<Term> {
         let mut kept = Vec::with_capacity(names.len());
@@ -439,7 +499,9 @@ pub fn draft_article(
         extra: front.extra.clone(),
         body,
         language,
+        declared,
         mentions,
+        deals: Vec::new(),
         diagnostics,
     }
 }
@@ -481,6 +543,20 @@ fn build_pages(page_heads: Vec<PageHead>, resolver: &LinkResolver, diagnostics: 
                 html: body.html,
                 extra: document.front.extra.clone(),
             }
+        })
+        .collect()
+}
+
+/// The slugs of the articles this build leaves out (drafts, scheduled, or broken ones): a
+/// `translation_of` naming one is not reported as naming no article.
+fn unpublished_slugs(documents: &[Document<ArticleFront>], heads: &[Option<ArticleHead>]) -> HashSet<String> {
+    documents
+        .iter()
+        .zip(heads)
+        .filter(|(_, head)| head.is_none())
+        .map(|(document, _)| match &document.front.slug {
+            Some(slug) => slug.get_ref().clone(),
+            None => slugify(&document.stem()),
         })
         .collect()
 }
@@ -617,6 +693,12 @@ fn assemble(
         article.tags = unique(article.named.tags.iter().map(|term| tag_index.add(term)));
         article.entities = unique(article.named.entities.iter().filter_map(|term| registry.resolve_or_add(&term.text)));
         article.mentions.clone_from(&article.named.mentions);
+        article.deals = article
+            .named
+            .deals
+            .iter()
+            .map(|placed| deals::resolve_investors(placed.clone(), |name| registry.resolve_or_add(name)))
+            .collect();
     }
     index(config, articles, tag_index, registry, pages, static_files)
 }
@@ -643,6 +725,8 @@ fn index(
     static_files: Vec<PathBuf>,
 ) -> Site {
     articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    translations::link(&mut articles);
+    let languages = language::lists(&articles, &config.language);
 
     // Tags and entities sorted by slug; ids are remapped to the sorted order.
     let mut tag_order: Vec<usize> = (0..tag_index.slugs.len()).collect();
@@ -689,6 +773,12 @@ fn index(
         for (entity, _) in &mut article.mentions {
             *entity = entity_rank[*entity];
         }
+        for deal in &mut article.deals {
+            deal.place = entity_rank[deal.place];
+            for investor in &mut deal.investors {
+                *investor = entity_rank[*investor];
+            }
+        }
         article.mentions.sort_unstable();
         for &(entity, _) in &article.mentions {
             if !article.entities.contains(&entity) {
@@ -710,5 +800,6 @@ fn index(
         entity.related = related;
     }
     pages.sort_by(|a, b| a.slug.cmp(&b.slug));
-    Site { config, articles, tags, entities, pages, static_files }
+    let deals = places::index(&articles, &entities, config.deals);
+    Site { config, articles, tags, entities, pages, static_files, languages, deals }
 }

@@ -91,6 +91,7 @@ pub fn global(config: &Config, templates: &[TemplateFile], site_value: &Value) -
         drafts,
         future,
         search,
+        deals,
         // "Now" decides which articles are published; the model carries that, not the pages.
         now: _,
         // Publishing settings: no page shows them.
@@ -98,7 +99,7 @@ pub fn global(config: &Config, templates: &[TemplateFile], site_value: &Value) -
     } = config;
     finish(|h| {
         (root, output, title, base_url, base_path, language, description).hash(h);
-        (paginate_by, feed_limit, drafts, future, search).hash(h);
+        (paginate_by, feed_limit, drafts, future, search, deals).hash(h);
         let mut names: Vec<(&str, &str)> = templates.iter().map(|t| (t.name.as_str(), t.text.as_str())).collect();
         names.sort_unstable();
         names.hash(h);
@@ -117,6 +118,8 @@ pub fn article_hash(site: &Site, article: &Article) -> u64 {
         updated,
         summary,
         language,
+        translation_of,
+        translations,
         tags,
         entities,
         mentions,
@@ -130,9 +133,17 @@ pub fn article_hash(site: &Site, article: &Article) -> u64 {
         word_count,
         // Resolved into `tags`, `entities` and `mentions`, hashed by what they show.
         named: _,
+        // Where two keys are in the file, for diagnostics; the page shows `translation_of`.
+        declared: _,
     } = article;
     finish(|h| {
         (path, title, slug, date, updated, summary, language, authors, draft, html, word_count).hash(h);
+        translation_of.hash(h);
+        // The other versions as the page shows them (switcher, alternates): indices move.
+        for &version in translations {
+            let version = &site.articles[version];
+            (&version.slug, &version.title, &version.language, &version.translation_of).hash(h);
+        }
         for &tag in tags {
             (&site.tags[tag].slug, &site.tags[tag].name).hash(h);
         }
@@ -167,19 +178,54 @@ pub struct ArticleHashes<'a> {
 pub fn fingerprints(site: &Site, outputs: &[Output], global: u64, hashes: &ArticleHashes) -> Vec<u64> {
     use rayon::prelude::*;
     let sitemap = sitemap_hash(site, outputs);
+    let deals = deal_hashes(site, hashes.cards);
     outputs
         .par_iter()
         .map(|output| {
             finish(|h| {
                 // The path tells the page numbers; the ids in `Content` move as articles do.
                 (global, &output.path, std::mem::discriminant(&output.content)).hash(h);
-                plan::reads(site, &output.content, &mut |part| part_hash(site, part, hashes, sitemap, h));
+                let context = Context { site, hashes, sitemap, deals: &deals };
+                plan::reads(site, &output.content, &mut |part| part_hash(&context, part, h));
             })
         })
         .collect()
 }
 
-fn part_hash(site: &Site, part: Part, hashes: &ArticleHashes, sitemap: u64, h: &mut ahash::AHasher) {
+/// What a part's hash may read.
+struct Context<'a> {
+    site: &'a Site,
+    hashes: &'a ArticleHashes<'a>,
+    sitemap: u64,
+    /// By deal id (`deal_hashes`).
+    deals: &'a [u64],
+}
+
+/// Each deal's row: the deal, its article's card, the names and slugs of its investors and
+/// of its place and the places above it.
+fn deal_hashes(site: &Site, cards: &[u64]) -> Vec<u64> {
+    use rayon::prelude::*;
+    let entity = |id: usize, h: &mut ahash::AHasher| (&site.entities[id].name, &site.entities[id].slug).hash(h);
+    site.deals
+        .all
+        .par_iter()
+        .map(|at| {
+            finish(|h| {
+                let deal = &site.articles[at.article].deals[at.index];
+                (deal, at.index, cards[at.article], site.deals.rolled_up).hash(h);
+                for id in crate::model::places::chain(&site.entities, deal.place) {
+                    entity(id, h);
+                }
+                for &id in &deal.investors {
+                    entity(id, h);
+                }
+            })
+        })
+        .collect()
+}
+
+fn part_hash(context: &Context, part: Part, h: &mut ahash::AHasher) {
+    let Context { site, hashes, sitemap, .. } = *context;
     std::mem::discriminant(&part).hash(h);
     match part {
         Part::Card(i) => hashes.cards[i].hash(h),
@@ -188,9 +234,21 @@ fn part_hash(site: &Site, part: Part, hashes: &ArticleHashes, sitemap: u64, h: &
         Part::Entity(e) => entity_hash(site, e, h),
         Part::EntityLink(e) => entity_link_hash(&site.entities[e], h),
         Part::Page(i) => page_hash(&site.pages[i], h),
+        Part::Language(l) => {
+            let crate::model::language::Language { tag, folder, articles } = &site.languages[l];
+            (tag, folder, articles.len()).hash(h);
+        }
         Part::Sitemap => sitemap.hash(h),
         Part::NewestChange => site.articles.iter().map(|a| a.updated.unwrap_or(a.date)).max().hash(h),
         Part::Number(n) => n.hash(h),
+        Part::Deal(d) => context.deals[d].hash(h),
+        Part::Facet(f) => {
+            let facet = &site.deals.facets[f];
+            (facet.kind, &facet.name, &facet.slug, &facet.list.totals, facet.list.deals.len()).hash(h);
+            if let Some(entity) = facet.entity {
+                entity_link_hash(&site.entities[entity], h);
+            }
+        }
     }
 }
 
@@ -200,7 +258,13 @@ fn sitemap_hash(site: &Site, outputs: &[Output]) -> u64 {
         for output in outputs.iter().filter(|o| plan::in_sitemap(o)) {
             output.path.hash(h);
             if let Content::Article(i) = output.content {
-                site.articles[i].updated.unwrap_or(site.articles[i].date).hash(h);
+                let article = &site.articles[i];
+                article.updated.unwrap_or(article.date).hash(h);
+                // Its `xhtml:link` alternates.
+                for &version in &article.translations {
+                    (&site.articles[version].slug, &site.articles[version].language).hash(h);
+                }
+                (&article.slug, &article.language, &article.translation_of).hash(h);
             }
         }
     })

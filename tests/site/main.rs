@@ -6,12 +6,14 @@
 //! on the page and in the feeds. `support` holds the helpers they share.
 
 mod bad_input;
+mod deals;
 #[cfg(feature = "deploy")]
 mod deploy;
 mod escaping;
 mod feeds;
 mod front_matter;
 mod hardening;
+mod languages;
 mod links;
 mod lists;
 mod markdown;
