@@ -117,6 +117,8 @@ pub fn article_hash(site: &Site, article: &Article) -> u64 {
         updated,
         summary,
         language,
+        translation_of,
+        translations,
         tags,
         entities,
         mentions,
@@ -130,9 +132,17 @@ pub fn article_hash(site: &Site, article: &Article) -> u64 {
         word_count,
         // Resolved into `tags`, `entities` and `mentions`, hashed by what they show.
         named: _,
+        // Where two keys are in the file, for diagnostics; the page shows `translation_of`.
+        declared: _,
     } = article;
     finish(|h| {
         (path, title, slug, date, updated, summary, language, authors, draft, html, word_count).hash(h);
+        translation_of.hash(h);
+        // The other versions as the page shows them (switcher, alternates): indices move.
+        for &version in translations {
+            let version = &site.articles[version];
+            (&version.slug, &version.title, &version.language, &version.translation_of).hash(h);
+        }
         for &tag in tags {
             (&site.tags[tag].slug, &site.tags[tag].name).hash(h);
         }
@@ -188,6 +198,10 @@ fn part_hash(site: &Site, part: Part, hashes: &ArticleHashes, sitemap: u64, h: &
         Part::Entity(e) => entity_hash(site, e, h),
         Part::EntityLink(e) => entity_link_hash(&site.entities[e], h),
         Part::Page(i) => page_hash(&site.pages[i], h),
+        Part::Language(l) => {
+            let crate::model::language::Language { tag, folder, articles } = &site.languages[l];
+            (tag, folder, articles.len()).hash(h);
+        }
         Part::Sitemap => sitemap.hash(h),
         Part::NewestChange => site.articles.iter().map(|a| a.updated.unwrap_or(a.date)).max().hash(h),
         Part::Number(n) => n.hash(h),
@@ -200,7 +214,13 @@ fn sitemap_hash(site: &Site, outputs: &[Output]) -> u64 {
         for output in outputs.iter().filter(|o| plan::in_sitemap(o)) {
             output.path.hash(h);
             if let Content::Article(i) = output.content {
-                site.articles[i].updated.unwrap_or(site.articles[i].date).hash(h);
+                let article = &site.articles[i];
+                article.updated.unwrap_or(article.date).hash(h);
+                // Its `xhtml:link` alternates.
+                for &version in &article.translations {
+                    (&site.articles[version].slug, &site.articles[version].language).hash(h);
+                }
+                (&article.slug, &article.language, &article.translation_of).hash(h);
             }
         }
     })
