@@ -109,6 +109,8 @@ impl Article {
             updated: None,
             summary: String::new(),
             language: "en".into(),
+            translation_of: None,
+            translations: Vec::new(),
             tags,
             entities,
             mentions: Vec::new(),
@@ -121,6 +123,7 @@ impl Article {
             html: String::new(),
             word_count: 0,
             named: Named::default(),
+            declared: translations::Declared::default(),
         }
     }
 }

@@ -37,7 +37,9 @@ target() { # prefix: point the site's [deploy.bench] at it
     printf '\n[deploy.bench]\nbucket = "%s"\nendpoint = "%s"\nregion = "us-east-1"\nprefix = "%s"\nmax_deletes = 100000\n' \
         "$GAZETTE_TEST_S3_BUCKET" "$GAZETTE_TEST_S3_ENDPOINT" "$1" >>"$config"
 }
-rclone_sync() { rclone sync --checksum --stats-one-line-date=false --stats 0 -v "$@"; }
+# Debian's rclone 1.60 refuses to start when AWS_CA_BUNDLE is set ("LoadCustomCABundleError"),
+# and the local server needs no CA.
+rclone_sync() { env -u AWS_CA_BUNDLE rclone sync --checksum --stats 0 -v "$@"; }
 
 for run in $(seq "$runs"); do
     cp "$work/article.orig" "$article"
