@@ -106,19 +106,7 @@ pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
     let raw: RawConfig = toml_input::parse(&fragment, text.len())?;
     let deploy = raw.deploy.resolve(&fragment)?;
 
-    let url_source = options.base_url.as_deref().unwrap_or(raw.base_url.get_ref());
-    let url_problem = |code: &'static str, message: String| match &options.base_url {
-        Some(_) => Diagnostic::error(code, message).field("--base-url"),
-        None => fragment.error_at(code, message, raw.base_url.span()).field("base_url"),
-    };
-    let (base_url, base_path) = normalize_base_url(url_source).map_err(|problem| match problem {
-        UrlProblem::Shape(m) => url_problem("E015", m)
-            .hint("write an absolute URL such as `https://invest.example.com/` or `https://example.org/sub/`"),
-        UrlProblem::Port(m) => url_problem("E025", m).hint("a port is a number from 1 to 65535, e.g. `https://example.org:8443/`; most sites need none"),
-        UrlProblem::Credentials(m) => url_problem("E026", m).hint(
-            "remove `user:password@`: the base URL is published in every link and feed id; give a server's credentials to the tool that uploads the site",
-        ),
-    })?;
+    let (base_url, base_path) = base_url(options, &fragment, &raw)?;
     if raw.title.get_ref().trim().is_empty() {
         return Err(fragment.error_at("E027", "the site's title is empty", raw.title.span()).field("title").hint(
             "write the site's name, e.g. `title = \"Northeast Investment Gazette\"`: it heads every page and feed",
@@ -154,6 +142,23 @@ pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
         search: SEARCH_ENABLED && !options.no_search,
         now: options.clock.unwrap_or_else(|| chrono::Local::now().fixed_offset()),
         deploy,
+    })
+}
+
+/// `--base-url` or `base_url`, checked and normalized: (the URL, its path).
+fn base_url(options: &BuildOptions, fragment: &Fragment, raw: &RawConfig) -> Result<(String, String), Diagnostic> {
+    let url_source = options.base_url.as_deref().unwrap_or(raw.base_url.get_ref());
+    let url_problem = |code: &'static str, message: String| match &options.base_url {
+        Some(_) => Diagnostic::error(code, message).field("--base-url"),
+        None => fragment.error_at(code, message, raw.base_url.span()).field("base_url"),
+    };
+    normalize_base_url(url_source).map_err(|problem| match problem {
+        UrlProblem::Shape(m) => url_problem("E015", m)
+            .hint("write an absolute URL such as `https://invest.example.com/` or `https://example.org/sub/`"),
+        UrlProblem::Port(m) => url_problem("E025", m).hint("a port is a number from 1 to 65535, e.g. `https://example.org:8443/`; most sites need none"),
+        UrlProblem::Credentials(m) => url_problem("E026", m).hint(
+            "remove `user:password@`: the base URL is published in every link and feed id; give a server's credentials to the tool that uploads the site",
+        ),
     })
 }
 

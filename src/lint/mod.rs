@@ -19,6 +19,7 @@ use chrono::{DateTime, FixedOffset};
 use crate::diagnostics::Diagnostic;
 use crate::load::Document;
 use crate::load::frontmatter::ArticleFront;
+use crate::model::entities::name_key;
 use crate::model::{Article, Site, Sources};
 
 /// Every lint warning. `site` is `None` when the model had errors: only the lints that need
@@ -78,7 +79,3 @@ fn front_key_line<F>(document: &Document<F>, key: &str) -> Option<usize> {
         .map(|index| front_line + index)
 }
 
-/// Lookup key for names: case-insensitive, runs of spaces as one.
-fn name_key(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
-}
