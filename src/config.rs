@@ -106,7 +106,7 @@ pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
     let raw: RawConfig = toml_input::parse(&fragment, text.len())?;
     let deploy = raw.deploy.resolve(&fragment)?;
 
-    let (base_url, base_path) = base_url(options, &fragment, &raw)?;
+    let (base_url, base_path) = base_url(options, &fragment, &raw.base_url)?;
     if raw.title.get_ref().trim().is_empty() {
         return Err(fragment.error_at("E027", "the site's title is empty", raw.title.span()).field("title").hint(
             "write the site's name, e.g. `title = \"Northeast Investment Gazette\"`: it heads every page and feed",
@@ -146,11 +146,15 @@ pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
 }
 
 /// `--base-url` or `base_url`, checked and normalized: (the URL, its path).
-fn base_url(options: &BuildOptions, fragment: &Fragment, raw: &RawConfig) -> Result<(String, String), Diagnostic> {
-    let url_source = options.base_url.as_deref().unwrap_or(raw.base_url.get_ref());
+fn base_url(
+    options: &BuildOptions,
+    fragment: &Fragment,
+    written: &toml::Spanned<String>,
+) -> Result<(String, String), Diagnostic> {
+    let url_source = options.base_url.as_deref().unwrap_or(written.get_ref());
     let url_problem = |code: &'static str, message: String| match &options.base_url {
         Some(_) => Diagnostic::error(code, message).field("--base-url"),
-        None => fragment.error_at(code, message, raw.base_url.span()).field("base_url"),
+        None => fragment.error_at(code, message, written.span()).field("base_url"),
     };
     normalize_base_url(url_source).map_err(|problem| match problem {
         UrlProblem::Shape(m) => url_problem("E015", m)

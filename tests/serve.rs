@@ -355,12 +355,12 @@ fn random_edit(site: &Site, random: &mut Lcg, round: usize) -> (String, Vec<Path
     };
     let rewrite = |relative: &str, change: &mut dyn FnMut(&mut String)| {
         let mut lines: Vec<String> = site.read(relative).lines().map(String::from).collect();
-        lines.iter_mut().for_each(|line| change(line));
+        lines.iter_mut().for_each(&mut *change);
         site.write(relative, &(lines.join("\n") + "\n"))
     };
     let entity_pool = ["Orix", "ORIX", "Liaoning", "Dalian Port Group", "Shenfu New Area", "Anshan Steel"];
     let tag_pool = ["finance", "Finance", "ports", "logistics", "new energy", "Rail", "rail", "steel"];
-    let mut pick = |random: &mut Lcg, pool: &[&str]| -> String {
+    let pick = |random: &mut Lcg, pool: &[&str]| -> String {
         let names: Vec<String> = (0..random.next(3)).map(|_| format!("{:?}", pool[random.next(pool.len())])).collect();
         format!("[{}]", names.join(", "))
     };
@@ -398,8 +398,10 @@ fn random_edit(site: &Site, random: &mut Lcg, round: usize) -> (String, Vec<Path
         }
         7 => {
             let amount = 1_000 * (1 + random.next(9));
-            let deal = format!("[[deals]]\ninvestors = [\"Orix\"]\nplace = \"Liaoning\"\nwhat = \"a plant\"\n\
-                                amount = {amount}\ncurrency = \"CNY\"\n");
+            let deal = format!(
+                "[[deals]]\ninvestors = [\"Orix\"]\nplace = \"Liaoning\"\nwhat = \"a plant\"\n\
+                                amount = {amount}\ncurrency = \"CNY\"\n"
+            );
             let text = site.read(&relative);
             let text = match text.find("[[deals]]") {
                 Some(at) => {

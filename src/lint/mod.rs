@@ -78,4 +78,3 @@ fn front_key_line<F>(document: &Document<F>, key: &str) -> Option<usize> {
         .position(|line| line.split_once('=').is_some_and(|(name, _)| name.trim().trim_matches('"') == key))
         .map(|index| front_line + index)
 }
-

@@ -11,7 +11,6 @@ use crate::model::Site;
 // The tag as the model merges it: runs of spaces as one.
 use crate::slug::{collapse_whitespace as normalized, slugify};
 
-
 /// W104: a tag with a page that lists one article.
 pub fn single_use_tags(site: &Site, published: &[Published]) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();

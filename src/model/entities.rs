@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::diagnostics::Diagnostic;
 use super::Term;
+use crate::diagnostics::Diagnostic;
 use crate::load::Document;
 use crate::load::frontmatter::{EntityFront, EntityKind};
 use crate::model::limits;
@@ -135,9 +135,7 @@ impl EntityRegistry {
             if alias_text.is_empty() {
                 continue;
             }
-            self.claim(&alias_text, id, diagnostics, || {
-                fragment.error_at("W105", "", alias.span()).field("aliases")
-            });
+            self.claim(&alias_text, id, diagnostics, || fragment.error_at("W105", "", alias.span()).field("aliases"));
             entity.aliases.push(alias_text);
         }
         self.entities.push(entity);

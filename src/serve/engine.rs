@@ -68,6 +68,18 @@ impl Stopwatch {
     }
 }
 
+/// Every article's hash (`reads::article_hash`); the part `draft_article` made is kept in
+/// `own_hashes` by drafting, so that only articles drafted again are hashed whole.
+fn article_hashes(site: &crate::model::Site, own_hashes: &mut HashMap<u64, u64>) -> Vec<u64> {
+    let own: Vec<u64> = site
+        .articles
+        .par_iter()
+        .map(|a| own_hashes.get(&a.named.revision).copied().unwrap_or_else(|| reads::own_hash(a)))
+        .collect();
+    *own_hashes = site.articles.iter().map(|a| a.named.revision).zip(own.iter().copied()).collect();
+    site.articles.par_iter().zip(&own).map(|(a, &own)| reads::article_hash(site, a, own)).collect()
+}
+
 /// What a rebuild did.
 #[derive(Debug)]
 pub struct Rebuild {
@@ -287,14 +299,7 @@ impl Engine {
         state.cards = card_keys.iter().copied().zip(cards.iter().cloned()).collect();
         clock.lap(rebuild, "cards");
 
-        let own: Vec<u64> = site
-            .articles
-            .par_iter()
-            .map(|a| state.own_hashes.get(&a.named.revision).copied().unwrap_or_else(|| reads::own_hash(a)))
-            .collect();
-        state.own_hashes = site.articles.iter().map(|a| a.named.revision).zip(own.iter().copied()).collect();
-        let article_hashes: Vec<u64> =
-            site.articles.par_iter().zip(&own).map(|(a, &own)| reads::article_hash(site, a, own)).collect();
+        let article_hashes = article_hashes(site, &mut state.own_hashes);
         let hashes = ArticleHashes { cards: &card_keys, articles: &article_hashes };
         let fingerprints = reads::fingerprints(site, &outputs, global, &hashes);
         let dirty: Vec<usize> = {
