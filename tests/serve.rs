@@ -433,7 +433,7 @@ fn random_edit(site: &Site, random: &mut Lcg, round: usize) -> (String, Vec<Path
                 fs::remove_file(&p).unwrap();
                 ("an article removed".into(), vec![p], Full)
             } else {
-                ("an article added".into(), vec![site.write(extra, &generated_article(30 + round))], Full)
+                ("an article added".into(), vec![site.write(extra, &generated_article(20 + round % 8))], Full)
             }
         }
         10 => {
@@ -445,10 +445,11 @@ fn random_edit(site: &Site, random: &mut Lcg, round: usize) -> (String, Vec<Path
             ("an entity profile's text".into(), vec![p], Full)
         }
         11 => {
+            // "Orix" stays: it names the parent of another profile.
             let alias = ["\"Orix Group\"", "\"Generated\"", "\"欧力士\""][random.next(3)];
             let p = rewrite("content/entities/orix-corporation.md", &mut |line| {
                 if line.starts_with("aliases = ") {
-                    *line = format!("aliases = [{alias}]");
+                    *line = format!("aliases = [\"Orix\", {alias}]");
                 }
             });
             ("an entity profile's aliases".into(), vec![p], Full)
@@ -489,7 +490,8 @@ fn random_edit(site: &Site, random: &mut Lcg, round: usize) -> (String, Vec<Path
     (format!("random edit {round}: {name} ({relative})"), paths, kind)
 }
 
-/// Two hundred random edits of every kind of source, each compared with a fresh build.
+/// Random edits of every kind of source, each compared with a fresh build: a hundred at `/`
+/// and a hundred under `/sub/`, two hundred in all.
 fn random_edits(base_url: &str, seed: u64, rounds: usize) {
     let mut site = Site::new();
     let mut engine = Engine::new(site.options(base_url));
@@ -503,10 +505,10 @@ fn random_edits(base_url: &str, seed: u64, rounds: usize) {
 
 #[test]
 fn random_edits_of_every_source_end_byte_identical() {
-    random_edits("http://127.0.0.1:1111/", 11, 200);
+    random_edits("http://127.0.0.1:1111/", 11, 100);
 }
 
 #[test]
 fn random_edits_of_every_source_end_byte_identical_under_a_sub_path() {
-    random_edits("http://localhost:1111/sub/", 12, 200);
+    random_edits("http://localhost:1111/sub/", 12, 100);
 }
