@@ -32,6 +32,12 @@ pub enum Content {
     },
     EntityFeed(usize),
     Archive,
+    /// `/<lang>/`: one language's articles, on a site with several.
+    Language {
+        language: usize,
+        page: usize,
+    },
+    LanguageFeed(usize),
     /// `/search/`, with the cargo feature `search`; its index is written by the `search` stage.
     Search,
     SiteFeed,
@@ -136,6 +142,11 @@ pub fn plan(site: &Site) -> Result<Vec<Output>, Vec<Diagnostic>> {
         }
     }
     push(urls::ARCHIVE_DIR.into(), Content::Archive);
+    for (language, entry) in site.languages.iter().enumerate() {
+        for page in 1..=page_count(entry.articles.len(), per_page) {
+            push(urls::language_dir(&entry.folder, page), Content::Language { language, page });
+        }
+    }
     if site.config.search {
         push(urls::SEARCH_DIR.into(), Content::Search);
     }
@@ -158,6 +169,12 @@ fn plan_files(site: &Site, outputs: &mut Vec<Output>) {
         outputs.push(Output {
             path: format!("{}{}", urls::entity_dir(&entry.slug, 1), urls::FEED_FILE),
             content: Content::EntityFeed(entity),
+        });
+    }
+    for (language, entry) in site.languages.iter().enumerate() {
+        outputs.push(Output {
+            path: format!("{}{}", urls::language_dir(&entry.folder, 1), urls::FEED_FILE),
+            content: Content::LanguageFeed(language),
         });
     }
     for (path, content) in [
@@ -200,6 +217,15 @@ fn source_of(site: &Site, content: &Content) -> String {
         Content::TagIndex => "the list of tags".into(),
         Content::EntityIndex => "the list of entities".into(),
         Content::Archive => "the archive".into(),
+        Content::Language { language, .. } | Content::LanguageFeed(language) => {
+            let entry = &site.languages[*language];
+            format!(
+                "the list of articles in `{}` (/{}/, e.g. {})",
+                entry.tag,
+                entry.folder,
+                entry.articles.first().map_or_else(String::new, |&a| site.articles[a].path.display().to_string())
+            )
+        }
         Content::Search => "the search page".into(),
         Content::SiteFeed => "the site's Atom feed".into(),
         Content::Sitemap | Content::SitemapPart(_) => "the sitemap".into(),
@@ -231,6 +257,10 @@ fn check_collisions(site: &Site, outputs: &[Output]) -> Result<(), Vec<Diagnosti
             errors.push(error);
         }
         if let Some(previous) = first_writer.insert(&output.path, &output.content) {
+            if let Some(error) = language_collision(site, &output.path, previous, &output.content) {
+                errors.push(error);
+                continue;
+            }
             let (first, second) = (source_of(site, previous), source_of(site, &output.content));
             let mut error =
                 Diagnostic::error("E040", format!("two sources would write {}: {first} and {second}", output.path))
@@ -246,6 +276,29 @@ fn check_collisions(site: &Site, outputs: &[Output]) -> Result<(), Vec<Diagnosti
         }
     }
     if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+/// A language's folder is its tag: a page or static file there is reported with what to do.
+fn language_collision(site: &Site, path: &str, first: &Content, second: &Content) -> Option<Diagnostic> {
+    let is_language = |c: &Content| matches!(c, Content::Language { .. } | Content::LanguageFeed(_));
+    let (language, other) = match (is_language(first), is_language(second)) {
+        (true, _) => (first, second),
+        (_, true) => (second, first),
+        _ => return None,
+    };
+    let mut error = Diagnostic::error(
+        "E023",
+        format!("{} and {} would both write {path}", source_of(site, language), source_of(site, other)),
+    )
+    .hint(
+        "a language's articles are listed at /<language>/ (its tag in lowercase): give the page another slug, or move the file",
+    );
+    match other {
+        Content::Page(i) => error = error.in_file(&site.pages[*i].path).field("slug"),
+        Content::Static(file) => error = error.in_file(format!("static/{}", file.display())),
+        _ => {}
+    }
+    Some(error)
 }
 
 /// One part of the model that an output's render reads. `reads` names the parts of each
@@ -264,6 +317,8 @@ pub enum Part {
     /// What a link to an entity shows.
     EntityLink(usize),
     Page(usize),
+    /// A language's tag, folder and article count.
+    Language(usize),
     /// The list of HTML pages with their last change.
     Sitemap,
     /// The newest change of any article (an empty feed's `updated`).
@@ -326,6 +381,16 @@ pub fn reads(site: &Site, content: &Content, read: &mut dyn FnMut(Part)) {
         }
         // The archive groups the cards by their dates; the search page names the languages.
         Content::Archive | Content::Search => (0..site.articles.len()).for_each(|i| read(Part::Card(i))),
+        Content::Language { language, page } => {
+            let items = &site.languages[*language].articles;
+            read(Part::Language(*language));
+            list(items.len(), &|n| items[n], *page, read);
+        }
+        Content::LanguageFeed(language) => {
+            let items = &site.languages[*language].articles;
+            read(Part::Language(*language));
+            feed(items.len(), &|n| items[n], read);
+        }
         Content::SiteFeed => feed(site.articles.len(), &all, read),
         Content::Sitemap | Content::SitemapPart(_) => read(Part::Sitemap),
         // Their `Content` (hashed with the path) is all they read besides the settings;

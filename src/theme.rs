@@ -29,9 +29,11 @@ pub const TEMPLATES: &[ThemeFile] = theme_files![
     "archive.html",
     "page.html",
     "search.html",
+    "language.html",
     "404.html",
     "partials/card.html",
     "partials/pagination.html",
+    "partials/languages.html",
 ];
 
 /// Files of the theme written to the output root.

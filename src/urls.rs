@@ -53,6 +53,11 @@ pub fn entity_dir(slug: &str, page: usize) -> String {
     paginated(&format!("entities/{slug}/"), page)
 }
 
+/// A language's list of articles: its tag in lowercase (`model::language::folder`).
+pub fn language_dir(folder: &str, page: usize) -> String {
+    paginated(&format!("{folder}/"), page)
+}
+
 pub const TAGS_DIR: &str = "tags/";
 pub const ENTITIES_DIR: &str = "entities/";
 pub const ARCHIVE_DIR: &str = "archive/";
@@ -106,5 +111,6 @@ mod tests {
         assert_eq!(urls.of(&tag_dir("new-energy", 3)), "https://a.org/sub/tags/new-energy/page/3/");
         assert_eq!(urls.of(&entity_dir("辽宁", 1)), "https://a.org/sub/entities/%E8%BE%BD%E5%AE%81/");
         assert_eq!(urls.of(&format!("{}{FEED_FILE}", tag_dir("x", 1))), "https://a.org/sub/tags/x/atom.xml");
+        assert_eq!(urls.of(&language_dir("zh-hans", 2)), "https://a.org/sub/zh-hans/page/2/");
     }
 }

@@ -247,6 +247,31 @@ fn edit_sequence(base_url: &str) {
     let p = site.edit("content/articles/2024/09/scheduled-story.md", "is scheduled", "is still scheduled");
     step(&mut site, &mut engine, base_url, "an unpublished article edited", &[p], OneArticle);
 
+    // Stories in several languages: every version's page, the lists, the feeds and the
+    // sitemap follow a translation added, retargeted or removed.
+    let zh = "content/articles/2018/03/辽宁欧力士.md";
+    let p = site.edit(zh, "tags = [", "translation_of = \"liaoning-orix-agreement\"\ntags = [");
+    step(&mut site, &mut engine, base_url, "a translation added to a story", &[p], Full);
+    let ja = "+++\ntitle = \"オリックスと遼寧省が協力協定\"\ndate = 2018-01-05T09:00:00+09:00\nlanguage = \"ja\"\n\
+              translation_of = \"liaoning-orix-agreement\"\n+++\nオリックスは遼寧省政府と戦略的協力協定を締結した。\n";
+    let p = site.write("content/articles/2018/01/orix-ja.md", ja);
+    step(&mut site, &mut engine, base_url, "a third version, in a new language", &[p], Full);
+    let original = "content/articles/2017/12/liaoning-orix-agreement.md";
+    let p = site.edit(original, "Liaoning and Orix sign", "Liaoning and Orix sign (updated)");
+    step(&mut site, &mut engine, base_url, "the original's title (shown by every version)", &[p], Full);
+    let p = site.edit(zh, "translation_of = \"liaoning-orix-agreement\"", "translation_of = \"dalian-port\"");
+    step(&mut site, &mut engine, base_url, "a translation retargeted to another story", &[p], Full);
+    let p = site.edit(zh, "translation_of = \"dalian-port\"\n", "");
+    step(&mut site, &mut engine, base_url, "a translation removed", &[p], Full);
+    let gone = site.path("content/articles/2018/01/orix-ja.md");
+    fs::remove_file(&gone).unwrap();
+    step(&mut site, &mut engine, base_url, "a version deleted (its language list goes)", &[gone], Full);
+    let p = site.edit("content/articles/2020/gen-09.md", "+++\nStory 9", "language = \"de\"\n+++\nStory 9");
+    // The model's update re-derives the language lists: no full run for an article alone.
+    step(&mut site, &mut engine, base_url, "an article's language declared", &[p], OneArticle);
+    let p = site.edit("content/articles/2020/gen-09.md", "Story 9 opens here.", "Story 9 opens here today.");
+    step(&mut site, &mut engine, base_url, "a body edit of an article in another language", &[p], OneArticle);
+
     // A broken save: the error is reported, the last good site stays served.
     let before = served(&engine);
     let p = site.edit(gen5, "title = ", "titel = ");

@@ -88,14 +88,24 @@ check_atom() {
 }
 
 check_sitemap() {
-    local status=0 name
+    local status=0 name schemas
     [ -f "$site/sitemap.xml" ] || { echo "no sitemap.xml"; return 1; }
+    # sitemap.xsd with the declaration of <xhtml:link> (a page's language versions) beside it.
+    schemas="$(mktemp -d)"
+    cat >"$schemas/sitemap-with-alternates.xsd" <<XSD
+<?xml version="1.0" encoding="UTF-8"?>
+<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema">
+  <xsd:import namespace="http://www.sitemaps.org/schemas/sitemap/0.9" schemaLocation="file://$tools_dir/node_modules/sitemap/schema/sitemap.xsd"/>
+  <xsd:import namespace="http://www.w3.org/1999/xhtml" schemaLocation="file://$here/sitemap-xhtml-link.xsd"/>
+</xsd:schema>
+XSD
     for name in "$site"/sitemap.xml "$site"/sitemap-*.xml; do
         [ -f "$name" ] || continue
         # An index of parts has no schema in the package; its parts are checked one by one.
         grep -q '<sitemapindex' "$name" && { xmllint --noout --nonet "$name" || status=1; continue; }
-        xmllint --noout --nonet --schema "$tools_dir/node_modules/sitemap/schema/sitemap.xsd" "$name" || status=1
+        xmllint --noout --nonet --schema "$schemas/sitemap-with-alternates.xsd" "$name" || status=1
     done
+    rm -rf "$schemas"
     if [ -f "$site/news-sitemap.xml" ]; then
         # Its news: elements have no local schema (sitemap.xsd admits none): well-formedness here.
         xmllint --noout --nonet "$site/news-sitemap.xml" || status=1

@@ -30,6 +30,12 @@ pub struct ArticleFront {
     pub authors: Vec<String>,
     #[serde(default)]
     pub draft: bool,
+    /// A BCP 47 tag; without it the language is the site's, or the one the script shows.
+    #[serde(default)]
+    pub language: Option<Spanned<String>>,
+    /// The slug of the article this one translates.
+    #[serde(default)]
+    pub translation_of: Option<Spanned<String>>,
     #[serde(default)]
     pub source: Option<SourceFront>,
     #[serde(default)]

@@ -11,8 +11,9 @@ pub mod language;
 pub mod limits;
 pub mod links;
 pub mod mentions;
+pub mod translations;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
@@ -38,8 +39,14 @@ pub struct Article {
     pub updated: Option<DateTime<FixedOffset>>,
     /// Plain text: the front matter's `summary`, else the first paragraph.
     pub summary: String,
-    /// The site's language, or the one its script shows (`zh`, `ja`, `ko`): see `language`.
+    /// Its `language` key (in BCP 47's canonical case), else the site's language, or the one
+    /// its script shows (`zh`, `ja`, `ko`): see `language`.
     pub language: String,
+    /// The slug of the original this article translates (`translation_of`).
+    pub translation_of: Option<String>,
+    /// The other versions of its story, by index: the original first, then by language.
+    /// Empty for an article in one language only.
+    pub translations: Vec<usize>,
     pub tags: Vec<usize>,
     pub entities: Vec<usize>,
     /// Registered entities found in the text: (entity, times), including tagged ones.
@@ -55,6 +62,8 @@ pub struct Article {
     /// The names the article's front matter and text give, before `assemble` resolves them
     /// to `tags`, `entities` and `mentions`: what `Model::update` re-resolves.
     pub(crate) named: Named,
+    /// Where its `language` and `translation_of` keys are: what `translations::check` points at.
+    pub(crate) declared: translations::Declared,
 }
 
 /// What one article names, as it names it: tags and entities (whitespace collapsed, with
@@ -113,6 +122,9 @@ pub struct Site {
     pub entities: Vec<Entity>,
     pub pages: Vec<Page>,
     pub static_files: Vec<PathBuf>,
+    /// The languages with articles, each with its list and feed; empty when all articles are
+    /// in one language (the home page and the site feed are then that language's list).
+    pub languages: Vec<language::Language>,
 }
 
 /// The source documents the model was built from, handed back for `gazette check`, whose
@@ -195,7 +207,9 @@ impl Model {
             match (known, old, published) {
                 (Some(_), None, false) => {}
                 (Some(known), Some(old), true)
-                    if old.slug == head.slug && same_names(&known.front.entities, &document.front.entities) =>
+                    if old.slug == head.slug
+                        && same_names(&known.front.entities, &document.front.entities)
+                        && !in_story(old, document) =>
                 {
                     let context = &self.context;
                     let draft = draft_article(document, head, &context.resolver, &context.finder, &config.language);
@@ -229,6 +243,12 @@ impl Model {
         let model = Model { site, sources, context: Context { next_scheduled, ..context } };
         Ok((model, Reach::Articles, diagnostics))
     }
+}
+
+/// Whether an article belongs to a story in several languages, before or after its change:
+/// stories are grouped and checked across articles (`translations::check`), by the whole model.
+fn in_story(old: &Article, document: &Document<ArticleFront>) -> bool {
+    !old.translations.is_empty() || old.translation_of.is_some() || document.front.translation_of.is_some()
 }
 
 /// Two lists of front-matter names, compared as written.
@@ -286,11 +306,17 @@ pub struct ArticleDraft {
     extra: toml::Table,
     body: markdown::Rendered,
     language: String,
+    declared: translations::Declared,
     mentions: Vec<(usize, usize)>,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl ArticleDraft {
+    /// Where its `language` and `translation_of` keys are, for the translation checks.
+    pub fn declared(&self) -> &translations::Declared {
+        &self.declared
+    }
+
     /// The finished article, its names not yet resolved (`assemble` does), and the draft's
     /// diagnostics.
     /// `order` is the document's place among all article files in path order.
@@ -304,6 +330,9 @@ impl ArticleDraft {
             updated: head.updated,
             summary: self.summary.unwrap_or(self.body.first_paragraph),
             language: self.language,
+            translation_of: self.declared.translation_of.as_ref().map(|(slug, _)| slug.clone()),
+            translations: Vec::new(),
+            declared: self.declared,
             tags: Vec::new(),
             entities: Vec::new(),
             mentions: Vec::new(),
@@ -338,6 +367,7 @@ fn build_model(config: Config, loaded: Loaded, keep_sources: bool) -> (Option<Mo
     let heads = published_heads(&article_docs, &config, &mut diagnostics);
     let published: Vec<(&Document<ArticleFront>, &ArticleHead)> =
         article_docs.iter().zip(&heads).filter_map(|(d, h)| h.as_ref().map(|h| (d, h))).collect();
+    let unpublished_slugs = unpublished_slugs(&article_docs, &heads);
     check_unique_slugs(&published, &mut diagnostics);
     let page_heads = check_pages(&page_docs, &config, &mut diagnostics);
     let resolver = LinkResolver::new(&config, &published, &page_heads, &registry);
@@ -372,6 +402,13 @@ fn build_model(config: Config, loaded: Loaded, keep_sources: bool) -> (Option<Mo
         diagnostics.extend(warnings);
         articles.push(article);
     }
+
+    let versions: Vec<translations::Version> = articles
+        .iter()
+        .map(|a| translations::Version { path: &a.path, slug: &a.slug, language: &a.language, declared: &a.declared })
+        .collect();
+    diagnostics.extend(translations::check(&versions, &unpublished_slugs));
+    drop(versions);
 
     let sources = Sources { articles: slots.into_iter().flatten().collect(), entities: entity_docs, pages: page_docs };
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -420,7 +457,7 @@ pub fn draft_article(
     let (mut body, mut diagnostics) =
         resolver.render(&document.path, document.body(), document.body_line(), &document.text);
     let mentions = finder.find(&body.text);
-    let language = language::detect(&[&head.title, &body.text], site_language);
+    let (language, declared) = language::resolve(document, &[&head.title, &body.text], site_language, &mut diagnostics);
     body.text = String::new();
     let mut keep_named = |names: &[toml::Spanned<String>], field: &str, what: &str, hint: &str| -> Vec<Term> {
         let mut kept = Vec::with_capacity(names.len());
@@ -459,6 +496,7 @@ pub fn draft_article(
         extra: front.extra.clone(),
         body,
         language,
+        declared,
         mentions,
         diagnostics,
     }
@@ -501,6 +539,20 @@ fn build_pages(page_heads: Vec<PageHead>, resolver: &LinkResolver, diagnostics: 
                 html: body.html,
                 extra: document.front.extra.clone(),
             }
+        })
+        .collect()
+}
+
+/// The slugs of the articles this build leaves out (drafts, scheduled, or broken ones): a
+/// `translation_of` naming one is not reported as naming no article.
+fn unpublished_slugs(documents: &[Document<ArticleFront>], heads: &[Option<ArticleHead>]) -> HashSet<String> {
+    documents
+        .iter()
+        .zip(heads)
+        .filter(|(_, head)| head.is_none())
+        .map(|(document, _)| match &document.front.slug {
+            Some(slug) => slug.get_ref().clone(),
+            None => slugify(&document.stem()),
         })
         .collect()
 }
@@ -698,6 +750,8 @@ fn index(
     static_files: Vec<PathBuf>,
 ) -> Site {
     articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    translations::link(&mut articles);
+    let languages = language::lists(&articles, &config.language);
 
     let (mut tags, tag_rank) = sorted_tags(&tag_index);
     let (mut entities, entity_rank) = sorted_entities(registry.entities);
@@ -740,5 +794,5 @@ fn index(
         entity.related = related;
     }
     pages.sort_by(|a, b| a.slug.cmp(&b.slug));
-    Site { config, articles, tags, entities, pages, static_files }
+    Site { config, articles, tags, entities, pages, static_files, languages }
 }

@@ -110,6 +110,17 @@ impl<'a> Renderer<'a> {
                 )?
             }
             Content::Archive => self.render_archive(output)?,
+            Content::Language { language, page } => {
+                let entry = &site.languages[*language];
+                self.render_list(
+                    "language.html",
+                    output,
+                    *page,
+                    &entry.articles,
+                    |n| urls::language_dir(&entry.folder, n),
+                    vec![("language", views::language(entry, &self.urls))],
+                )?
+            }
             Content::Search => self.render_search(output)?,
             Content::NotFound => self.render_template("404.html", output, vec![])?,
             _ => return Ok(self.render_text(output)),
@@ -137,6 +148,11 @@ impl<'a> Renderer<'a> {
                     &urls::entity_dir(&entry.slug, 1),
                     &entry.tagged,
                 )
+            }
+            Content::LanguageFeed(language) => {
+                let entry = &site.languages[*language];
+                let title = format!("{} — {}", crate::model::language::autonym(&entry.tag), site.config.title);
+                self.feed_in(&entry.tag, title, &urls::language_dir(&entry.folder, 1), &entry.articles)
             }
             Content::SiteFeed => {
                 self.feed(site.config.title.clone(), "", &(0..site.articles.len()).collect::<Vec<_>>())
@@ -168,6 +184,7 @@ impl<'a> Renderer<'a> {
             | Content::Entity { .. }
             | Content::Archive
             | Content::Search
+            | Content::Language { .. }
             | Content::NotFound => String::new(),
         };
         Body::Bytes(text.into_bytes())
@@ -222,7 +239,8 @@ impl<'a> Renderer<'a> {
         // Articles are newest first: the previous (older) one comes after this one.
         let previous = self.cards.get(index + 1);
         let next = index.checked_sub(1).and_then(|i| self.cards.get(i));
-        let article_value = views::article(article, &self.cards[index], previous, next);
+        let story = views::story(self.site, &self.urls, index);
+        let article_value = views::article(article, &self.cards[index], previous, next, story);
         self.render_template("article.html", output, vec![("article", article_value)])
     }
 
@@ -351,6 +369,10 @@ impl<'a> Renderer<'a> {
     }
 
     fn feed(&self, title: String, page_dir: &str, articles: &[usize]) -> String {
+        self.feed_in(&self.site.config.language, title, page_dir, articles)
+    }
+
+    fn feed_in(&self, language: &str, title: String, page_dir: &str, articles: &[usize]) -> String {
         let spec = FeedSpec {
             title,
             feed_url: self.urls.of(&format!("{page_dir}{}", urls::FEED_FILE)),
@@ -359,7 +381,7 @@ impl<'a> Renderer<'a> {
         };
         let entry =
             |index: usize| self.feed_entries[index].get_or_init(|| feeds::entry(self.site, &self.urls, index)).as_str();
-        feeds::atom(self.site, &spec, entry)
+        feeds::atom_in(self.site, language, &spec, entry)
     }
 }
 
@@ -419,6 +441,7 @@ pub fn site_value(site: &Site, urls: &Urls) -> Value {
         ("logo_url", Value::from(logo)),
         ("pages", Value::from(pages)),
         ("article_count", Value::from(site.articles.len())),
+        ("languages", Value::from(site.languages.iter().map(|l| views::language(l, urls)).collect::<Vec<_>>())),
     ])
 }
 
@@ -429,11 +452,14 @@ fn sitemap_entries(site: &Site, urls: &Urls, outputs: &[Output]) -> Vec<SitemapE
         .filter(|o| crate::plan::in_sitemap(o))
         .map(|o| {
             let dir = o.path.strip_suffix("index.html").unwrap_or(&o.path);
-            let lastmod = match o.content {
-                Content::Article(i) => Some(site.articles[i].updated.unwrap_or(site.articles[i].date).to_rfc3339()),
-                _ => None,
+            let (lastmod, alternates) = match o.content {
+                Content::Article(i) => (
+                    Some(site.articles[i].updated.unwrap_or(site.articles[i].date).to_rfc3339()),
+                    views::alternates(site, urls, i),
+                ),
+                _ => (None, Vec::new()),
             };
-            SitemapEntry { url: urls.of(dir), lastmod }
+            SitemapEntry { url: urls.of(dir), lastmod, alternates }
         })
         .collect()
 }

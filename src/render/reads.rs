@@ -113,6 +113,11 @@ pub fn global(config: &Config, templates: &[TemplateFile], site_value: &Value) -
 pub fn article_hash(site: &Site, article: &Article, own: u64) -> u64 {
     finish(|h| {
         own.hash(h);
+        // The other versions as the page shows them (switcher, alternates): indices move.
+        for &version in &article.translations {
+            let version = &site.articles[version];
+            (&version.slug, &version.title, &version.language, &version.translation_of).hash(h);
+        }
         for &tag in &article.tags {
             (&site.tags[tag].slug, &site.tags[tag].name).hash(h);
         }
@@ -137,7 +142,9 @@ pub fn own_hash(article: &Article) -> u64 {
         updated,
         summary,
         language,
+        translation_of,
         // Set by `assemble`: hashed in `article_hash`.
+        translations: _,
         tags: _,
         entities: _,
         mentions: _,
@@ -150,9 +157,12 @@ pub fn own_hash(article: &Article) -> u64 {
         html,
         word_count,
         named: _,
+        // Where two keys are in the file, for diagnostics; the page shows `translation_of`.
+        declared: _,
     } = article;
     finish(|h| {
         (path, title, slug, date, updated, summary, language, authors, draft, html, word_count).hash(h);
+        translation_of.hash(h);
         source.as_ref().map(|s| (&s.name, &s.url)).hash(h);
         for correction in corrections {
             (correction.date, &correction.text).hash(h);
@@ -199,6 +209,10 @@ fn part_hash(site: &Site, part: Part, hashes: &ArticleHashes, sitemap: u64, h: &
         Part::Entity(e) => entity_hash(site, e, h),
         Part::EntityLink(e) => entity_link_hash(&site.entities[e], h),
         Part::Page(i) => page_hash(&site.pages[i], h),
+        Part::Language(l) => {
+            let crate::model::language::Language { tag, folder, articles } = &site.languages[l];
+            (tag, folder, articles.len()).hash(h);
+        }
         Part::Sitemap => sitemap.hash(h),
         Part::NewestChange => site.articles.iter().map(|a| a.updated.unwrap_or(a.date)).max().hash(h),
         Part::Number(n) => n.hash(h),
@@ -211,7 +225,13 @@ fn sitemap_hash(site: &Site, outputs: &[Output]) -> u64 {
         for output in outputs.iter().filter(|o| plan::in_sitemap(o)) {
             output.path.hash(h);
             if let Content::Article(i) = output.content {
-                site.articles[i].updated.unwrap_or(site.articles[i].date).hash(h);
+                let article = &site.articles[i];
+                article.updated.unwrap_or(article.date).hash(h);
+                // Its `xhtml:link` alternates.
+                for &version in &article.translations {
+                    (&site.articles[version].slug, &site.articles[version].language).hash(h);
+                }
+                (&article.slug, &article.language, &article.translation_of).hash(h);
             }
         }
     })

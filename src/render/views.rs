@@ -9,7 +9,8 @@ use serde::Serialize;
 use tera::{Map, Value};
 
 use crate::load::frontmatter::{DealStage, SourceFront};
-use crate::model::{Article, Entity, Site};
+use crate::model::language::{self, Language};
+use crate::model::{Article, Entity, Site, translations};
 use crate::urls::{self, Urls};
 
 /// A map value from (key, value) pairs.
@@ -183,8 +184,14 @@ struct ArticleExtras<'a> {
 }
 
 /// The `article` of `article.html`: its card plus body, source, corrections, deals,
-/// previous (older) and next (newer) article.
-pub fn article(article: &Article, card: &Value, previous: Option<&Value>, next: Option<&Value>) -> Value {
+/// previous (older) and next (newer) article, and its `story` (the language versions).
+pub fn article(
+    article: &Article,
+    card: &Value,
+    previous: Option<&Value>,
+    next: Option<&Value>,
+    story: Vec<(&'static str, Value)>,
+) -> Value {
     let extras = value(&ArticleExtras {
         content: &article.html,
         language: &article.language,
@@ -218,7 +225,73 @@ pub fn article(article: &Article, card: &Value, previous: Option<&Value>, next: 
     merged.insert("extra".into(), toml_table(article.extra.iter()));
     merged.insert("previous".into(), previous.cloned().unwrap_or_else(Value::none));
     merged.insert("next".into(), next.cloned().unwrap_or_else(Value::none));
+    for (key, value) in story {
+        merged.insert(key.into(), value);
+    }
     Value::from(merged)
+}
+
+/// An article's language versions as `hreflang` alternates, (hreflang, URL): every version of
+/// its story, itself included, then `x-default` for the original. Empty for an article in one
+/// language. The page's `<link rel="alternate">`s and the sitemap's `xhtml:link`s are both
+/// made from this, so that the two always agree.
+pub fn alternates(site: &Site, urls: &Urls, index: usize) -> Vec<(String, String)> {
+    if site.articles[index].translations.is_empty() {
+        return Vec::new();
+    }
+    let url = |i: usize| urls.of(&urls::article_dir(&site.articles[i].slug));
+    let mut alternates: Vec<(String, String)> = translations::versions(&site.articles, index)
+        .into_iter()
+        .map(|i| (site.articles[i].language.clone(), url(i)))
+        .collect();
+    if let Some(original) = translations::original(&site.articles, index) {
+        alternates.push(("x-default".into(), url(original)));
+    }
+    alternates
+}
+
+/// What `article.html` shows of an article's story: `translations` (the other versions, for
+/// the language switcher), `alternates` (for `<link rel="alternate" hreflang>`),
+/// `language_name` and `translation_of`.
+pub fn story(site: &Site, urls: &Urls, index: usize) -> Vec<(&'static str, Value)> {
+    let article = &site.articles[index];
+    let original = translations::original(&site.articles, index);
+    let others: Vec<Value> = article
+        .translations
+        .iter()
+        .map(|&i| {
+            let version = &site.articles[i];
+            map([
+                ("language", Value::from(version.language.as_str())),
+                ("language_name", Value::from(language::autonym(&version.language))),
+                ("title", Value::from(version.title.as_str())),
+                ("url", Value::from(urls.of(&urls::article_dir(&version.slug)))),
+                ("original", Value::from(original == Some(i))),
+            ])
+        })
+        .collect();
+    let alternates: Vec<Value> = alternates(site, urls, index)
+        .into_iter()
+        .map(|(hreflang, url)| map([("hreflang", Value::from(hreflang)), ("url", Value::from(url))]))
+        .collect();
+    vec![
+        ("translations", Value::from(others)),
+        ("alternates", Value::from(alternates)),
+        ("language_name", Value::from(language::autonym(&article.language))),
+        ("translation_of", article.translation_of.as_deref().map_or_else(Value::none, Value::from)),
+    ]
+}
+
+/// The `language` variable of `language.html`, and an entry of `site.languages`.
+pub fn language(entry: &Language, urls: &Urls) -> Value {
+    let dir = urls::language_dir(&entry.folder, 1);
+    map([
+        ("tag", Value::from(entry.tag.as_str())),
+        ("name", Value::from(language::autonym(&entry.tag))),
+        ("url", Value::from(urls.of(&dir))),
+        ("feed_url", Value::from(urls.of(&format!("{dir}{}", urls::FEED_FILE)))),
+        ("count", Value::from(entry.articles.len())),
+    ])
 }
 
 #[derive(Serialize)]

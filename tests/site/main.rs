@@ -12,6 +12,7 @@ mod escaping;
 mod feeds;
 mod front_matter;
 mod hardening;
+mod languages;
 mod links;
 mod lists;
 mod markdown;
