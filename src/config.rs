@@ -163,19 +163,7 @@ pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
     let news = news_settings(&fragment, &options.root, &raw)?;
     let deploy = raw.deploy.resolve(&fragment)?;
 
-    let url_source = options.base_url.as_deref().unwrap_or(raw.base_url.get_ref());
-    let url_problem = |code: &'static str, message: String| match &options.base_url {
-        Some(_) => Diagnostic::error(code, message).field("--base-url"),
-        None => fragment.error_at(code, message, raw.base_url.span()).field("base_url"),
-    };
-    let (base_url, base_path) = normalize_base_url(url_source).map_err(|problem| match problem {
-        UrlProblem::Shape(m) => url_problem("E015", m)
-            .hint("write an absolute URL such as `https://invest.example.com/` or `https://example.org/sub/`"),
-        UrlProblem::Port(m) => url_problem("E025", m).hint("a port is a number from 1 to 65535, e.g. `https://example.org:8443/`; most sites need none"),
-        UrlProblem::Credentials(m) => url_problem("E026", m).hint(
-            "remove `user:password@`: the base URL is published in every link and feed id; give a server's credentials to the tool that uploads the site",
-        ),
-    })?;
+    let (base_url, base_path) = base_url(options, &fragment, &raw.base_url)?;
     if raw.title.get_ref().trim().is_empty() {
         return Err(fragment.error_at("E027", "the site's title is empty", raw.title.span()).field("title").hint(
             "write the site's name, e.g. `title = \"Northeast Investment Gazette\"`: it heads every page and feed",
@@ -268,6 +256,25 @@ fn news_settings(fragment: &Fragment, root: &Path, raw: &RawConfig) -> Result<Ne
     };
     let publication_name = raw.news_publication_name.clone().unwrap_or_else(|| raw.title.get_ref().trim().to_string());
     Ok(NewsSettings { publication_name, publisher_logo, twitter_site, share_image })
+/// `--base-url` or `base_url`, checked and normalized: (the URL, its path).
+fn base_url(
+    options: &BuildOptions,
+    fragment: &Fragment,
+    written: &toml::Spanned<String>,
+) -> Result<(String, String), Diagnostic> {
+    let url_source = options.base_url.as_deref().unwrap_or(written.get_ref());
+    let url_problem = |code: &'static str, message: String| match &options.base_url {
+        Some(_) => Diagnostic::error(code, message).field("--base-url"),
+        None => fragment.error_at(code, message, written.span()).field("base_url"),
+    };
+    normalize_base_url(url_source).map_err(|problem| match problem {
+        UrlProblem::Shape(m) => url_problem("E015", m)
+            .hint("write an absolute URL such as `https://invest.example.com/` or `https://example.org/sub/`"),
+        UrlProblem::Port(m) => url_problem("E025", m).hint("a port is a number from 1 to 65535, e.g. `https://example.org:8443/`; most sites need none"),
+        UrlProblem::Credentials(m) => url_problem("E026", m).hint(
+            "remove `user:password@`: the base URL is published in every link and feed id; give a server's credentials to the tool that uploads the site",
+        ),
+    })
 }
 
 /// The shape of a BCP 47 tag: an ISO 639 language of 2–3 letters, then subtags of 1–8 letters

@@ -86,7 +86,7 @@ pub fn render(markdown: &str, rewrite_link: &mut dyn FnMut(&str) -> LinkTarget) 
     let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
     let word_count = text.split_whitespace().count();
-    Rendered { html: html_out, text, first_paragraph: collapse_whitespace(&first_paragraph), word_count }
+    Rendered { html: html_out, text, first_paragraph: crate::slug::collapse_whitespace(&first_paragraph), word_count }
 }
 
 /// Ids that the built-in theme gives elements of the pages that show Markdown (the skip
@@ -238,10 +238,6 @@ fn is_inline(tag: &Tag) -> bool {
             | Tag::Link { .. }
             | Tag::Image { .. }
     )
-}
-
-pub fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

@@ -212,6 +212,14 @@ pub fn plan(site: &Site) -> Result<Vec<Output>, Vec<Diagnostic>> {
         }
     }
 
+    plan_files(site, &mut outputs);
+    check_collisions(site, &outputs)?;
+    Ok(outputs)
+}
+
+/// The outputs that are not HTML pages: feeds, sitemaps, robots.txt, the 404 page, the
+/// theme's assets and the static files.
+fn plan_files(site: &Site, outputs: &mut Vec<Output>) {
     for (tag, entry) in site.tags.iter().enumerate() {
         outputs.push(Output {
             path: format!("{}{}", urls::tag_dir(&entry.slug, 1), urls::FEED_FILE),
@@ -266,8 +274,6 @@ pub fn plan(site: &Site) -> Result<Vec<Output>, Vec<Diagnostic>> {
         let path = file.to_string_lossy().replace('\\', "/");
         outputs.push(Output { path, content: Content::Static(file.clone()) });
     }
-    check_collisions(site, &outputs)?;
-    Ok(outputs)
 }
 
 /// Who asked for an output, in words an editor recognises.

@@ -6,6 +6,33 @@
 
 use crate::slug::encode_path_segment;
 
+/// Decodes `%XX` escapes once, into bytes. A malformed escape (`%` not followed by two hex
+/// digits) makes it `None` when `strict`, and is kept as written otherwise. The one copy of
+/// this rule: links in Markdown (lenient) and `serve`'s request paths (strict) use it.
+pub fn percent_decode(text: &str, strict: bool) -> Option<Vec<u8>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let byte =
+                bytes.get(i + 1..i + 3).and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
+            match byte {
+                Some(byte) => {
+                    out.push(byte);
+                    i += 3;
+                    continue;
+                }
+                None if strict => return None,
+                None => {}
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    Some(out)
+}
+
 pub fn home_dir(page: usize) -> String {
     if page <= 1 { String::new() } else { format!("page/{page}/") }
 }

@@ -20,6 +20,7 @@ use chrono::{DateTime, FixedOffset};
 use crate::diagnostics::Diagnostic;
 use crate::load::Document;
 use crate::load::frontmatter::ArticleFront;
+use crate::model::entities::name_key;
 use crate::model::{Article, Site, Sources};
 
 /// Every lint warning. `site` is `None` when the model had errors: only the lints that need
@@ -78,9 +79,4 @@ fn front_key_line<F>(document: &Document<F>, key: &str) -> Option<usize> {
         .take_while(|line| !line.trim_start().starts_with('['))
         .position(|line| line.split_once('=').is_some_and(|(name, _)| name.trim().trim_matches('"') == key))
         .map(|index| front_line + index)
-}
-
-/// Lookup key for names: case-insensitive, runs of spaces as one.
-fn name_key(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }

@@ -1,8 +1,9 @@
 //! The front-matter schema, as the files spell it.
 //!
-//! These serde structs mirror DESIGN.md key for key and refuse unknown keys, so that a typo
-//! can never silently drop data. Values that need checks beyond their type (dates, slugs,
-//! entity names) keep their spans, so that the model stage can still point at the line.
+//! These serde structs mirror the README's front-matter tables key for key and refuse unknown
+//! keys, so that a typo can never silently drop data. Values that need checks beyond their
+//! type (dates, slugs, entity names) keep their spans, so that the model stage can still point
+//! at the line.
 
 use std::collections::BTreeMap;
 

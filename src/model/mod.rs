@@ -87,13 +87,23 @@ pub(crate) struct Named {
     /// Deals with their places resolved (registry ids of place profiles); `assemble`
     /// resolves their investors, which may add entities.
     deals: Vec<PlacedDeal>,
+    /// The document's place among all article files in path order, as `load` reads them.
+    order: usize,
+    /// Which drafting made this article: a number no other drafting in this process had.
+    /// What `draft_article` set is unchanged while it is (`serve` keys hashes by it).
+    pub(crate) revision: u64,
 }
+
+/// Counts draftings, for `Named::revision`.
+static DRAFTINGS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// A name as written (runs of whitespace as one space) and its slug, computed once.
 #[derive(Debug, Clone)]
 pub(crate) struct Term {
     pub(crate) text: String,
     pub(crate) slug: String,
+    /// The lookup key of an entity name (`entities::name_key`); empty for tags.
+    pub(crate) key: String,
 }
 
 #[cfg(test)]
@@ -248,7 +258,8 @@ impl Model {
             };
             let published = is_published(&document.front, head.date, &config);
             let old = self.site.articles.iter().find(|a| a.path == document.path);
-            let known = self.sources.articles.iter().find(|d| d.path == document.path);
+            let order = self.sources.articles.binary_search_by(|d| d.path.cmp(&document.path)).ok();
+            let known = order.map(|at| &self.sources.articles[at]);
             match (known, old, published) {
                 (Some(_), None, false) => {}
                 (Some(known), Some(old), true)
@@ -262,7 +273,7 @@ impl Model {
                     let (placed, problems) = deals::resolve_places(document, &draft.head.deals, &places);
                     draft.deals = placed;
                     draft.diagnostics.extend(problems);
-                    let (article, warnings) = draft.into_article();
+                    let (article, warnings) = draft.into_article(order.unwrap_or_default());
                     diagnostics.extend(warnings);
                     drafted.push(article);
                 }
@@ -370,7 +381,8 @@ impl ArticleDraft {
 
     /// The finished article, its names not yet resolved (`assemble` does), and the draft's
     /// diagnostics.
-    pub fn into_article(self) -> (Article, Vec<Diagnostic>) {
+    /// `order` is the document's place among all article files in path order.
+    pub fn into_article(self, order: usize) -> (Article, Vec<Diagnostic>) {
         let head = self.head;
         let article = Article {
             path: self.path,
@@ -394,7 +406,14 @@ impl ArticleDraft {
             extra: self.extra,
             html: self.body.html,
             word_count: self.body.word_count,
-            named: Named { tags: self.tags, entities: self.entities, mentions: self.mentions, deals: self.deals },
+            named: Named {
+                tags: self.tags,
+                entities: self.entities,
+                mentions: self.mentions,
+                deals: self.deals,
+                order,
+                revision: DRAFTINGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            },
         };
         (article, self.diagnostics)
     }
@@ -430,7 +449,8 @@ fn build_model(config: Config, loaded: Loaded, keep_sources: bool) -> (Option<Mo
     let drafted: Vec<(Article, Vec<Diagnostic>)> = slots
         .par_iter_mut()
         .zip(heads)
-        .filter_map(|(slot, head)| {
+        .enumerate()
+        .filter_map(|(order, (slot, head))| {
             let document = slot.as_ref()?;
             let mut draft = draft_article(document, head?, &resolver, &finder, &config.language);
             let (placed, problems) = deals::resolve_places(document, &draft.head.deals, &places);
@@ -439,7 +459,7 @@ fn build_model(config: Config, loaded: Loaded, keep_sources: bool) -> (Option<Mo
             if !keep_sources {
                 *slot = None;
             }
-            Some(draft.into_article())
+            Some(draft.into_article(order))
         })
         .collect();
     drop(places);
@@ -534,7 +554,7 @@ pub fn draft_article(
         for name in names {
             let (normal, warning) = limits::normalize_name(&fragment, name, field);
             diagnostics.extend(warning);
-            let text = markdown::collapse_whitespace(&normal);
+            let text = crate::slug::collapse_whitespace(&normal);
             let slug = slugify(&text);
             if slug.is_empty() {
                 let message = format!("the {what} {:?} has no letters or digits, so it has no URL", name.get_ref());
@@ -545,7 +565,8 @@ pub fn draft_article(
             {
                 diagnostics.push(error);
             } else {
-                kept.push(Term { text, slug });
+                let key = if field == "entities" { entities::name_key(&text) } else { String::new() };
+                kept.push(Term { text, slug, key });
             }
         }
         kept
@@ -558,7 +579,7 @@ pub fn draft_article(
         head,
         tags,
         entities,
-        summary: front.summary.as_deref().map(markdown::collapse_whitespace),
+        summary: front.summary.as_deref().map(crate::slug::collapse_whitespace),
         authors: authors.into_iter().map(|term| term.text).collect(),
         draft: front.draft,
         source: front.source.clone(),
@@ -603,7 +624,7 @@ fn build_pages(page_heads: Vec<PageHead>, resolver: &LinkResolver, diagnostics: 
                     .front
                     .summary
                     .as_deref()
-                    .map_or_else(|| body.first_paragraph.clone(), markdown::collapse_whitespace),
+                    .map_or_else(|| body.first_paragraph.clone(), crate::slug::collapse_whitespace),
                 date,
                 updated,
                 html: body.html,
@@ -754,11 +775,11 @@ fn assemble(
 ) -> Site {
     // Path order, as `load` reads them: an entity without a profile is spelt as the first
     // article that names it.
-    articles.sort_by(|a, b| a.path.cmp(&b.path));
+    articles.sort_unstable_by_key(|a| a.named.order);
     let mut tag_index = TagIndex::default();
     for article in &mut articles {
         article.tags = unique(article.named.tags.iter().map(|term| tag_index.add(term)));
-        article.entities = unique(article.named.entities.iter().filter_map(|term| registry.resolve_or_add(&term.text)));
+        article.entities = unique(article.named.entities.iter().filter_map(|term| registry.resolve_or_add_term(term)));
         article.mentions.clone_from(&article.named.mentions);
         article.deals = article
             .named
@@ -786,6 +807,41 @@ fn unique(ids: impl Iterator<Item = usize>) -> Vec<usize> {
     kept
 }
 
+/// Ids sorted by `compare`, and their ranks: `rank[id]` is the id's place in that order.
+fn ranks(count: usize, compare: impl Fn(usize, usize) -> std::cmp::Ordering) -> (Vec<usize>, Vec<usize>) {
+    let mut order: Vec<usize> = (0..count).collect();
+    order.sort_by(|&a, &b| compare(a, b));
+    let mut rank = vec![0; count];
+    for (place, &id) in order.iter().enumerate() {
+        rank[id] = place;
+    }
+    (order, rank)
+}
+
+/// The tags sorted by slug, each named by its most used spelling, and each id's new place.
+fn sorted_tags(tag_index: &TagIndex) -> (Vec<Tag>, Vec<usize>) {
+    let (order, rank) = ranks(tag_index.slugs.len(), |a, b| tag_index.slugs[a].cmp(&tag_index.slugs[b]));
+    let tags = order
+        .iter()
+        .map(|&id| Tag { name: tag_index.name(id), slug: tag_index.slugs[id].clone(), articles: Vec::new() })
+        .collect();
+    (tags, rank)
+}
+
+/// The entities sorted by slug, their parents and children remapped, and each id's new place.
+fn sorted_entities(mut entities: Vec<Entity>) -> (Vec<Entity>, Vec<usize>) {
+    let (order, rank) = ranks(entities.len(), |a, b| entities[a].slug.cmp(&entities[b].slug));
+    let mut slots: Vec<Option<Entity>> = entities.drain(..).map(Some).collect();
+    let mut entities: Vec<Entity> = order.iter().filter_map(|&id| slots[id].take()).collect();
+    for entity in &mut entities {
+        entity.parent = entity.parent.map(|p| rank[p]);
+        for child in &mut entity.children {
+            *child = rank[*child];
+        }
+    }
+    (entities, rank)
+}
+
 /// Sorts everything and builds the cross-references: articles of each tag and entity,
 /// mentions, related entities.
 fn index(
@@ -800,33 +856,8 @@ fn index(
     translations::link(&mut articles);
     let languages = language::lists(&articles, &config.language);
 
-    // Tags and entities sorted by slug; ids are remapped to the sorted order.
-    let mut tag_order: Vec<usize> = (0..tag_index.slugs.len()).collect();
-    tag_order.sort_by(|&a, &b| tag_index.slugs[a].cmp(&tag_index.slugs[b]));
-    let mut tag_rank = vec![0; tag_order.len()];
-    for (rank, &id) in tag_order.iter().enumerate() {
-        tag_rank[id] = rank;
-    }
-    let mut tags: Vec<Tag> = tag_order
-        .iter()
-        .map(|&id| Tag { name: tag_index.name(id), slug: tag_index.slugs[id].clone(), articles: Vec::new() })
-        .collect();
-
-    let mut entities = registry.entities;
-    let mut entity_order: Vec<usize> = (0..entities.len()).collect();
-    entity_order.sort_by(|&a, &b| entities[a].slug.cmp(&entities[b].slug));
-    let mut entity_rank = vec![0; entity_order.len()];
-    for (rank, &id) in entity_order.iter().enumerate() {
-        entity_rank[id] = rank;
-    }
-    let mut slots: Vec<Option<Entity>> = entities.drain(..).map(Some).collect();
-    let mut entities: Vec<Entity> = entity_order.iter().filter_map(|&id| slots[id].take()).collect();
-    for entity in &mut entities {
-        entity.parent = entity.parent.map(|p| entity_rank[p]);
-        for child in &mut entity.children {
-            *child = entity_rank[*child];
-        }
-    }
+    let (mut tags, tag_rank) = sorted_tags(&tag_index);
+    let (mut entities, entity_rank) = sorted_entities(registry.entities);
     let names: Vec<String> = entities.iter().map(|e| e.name.clone()).collect();
     for entity in &mut entities {
         entity.children.sort_by(|&a, &b| names[a].cmp(&names[b]));

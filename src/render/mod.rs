@@ -134,6 +134,16 @@ impl<'a> Renderer<'a> {
             Content::NewsSitemapPart(part) => self.news_sitemap(*part),
             Content::Search => self.render_search(output)?,
             Content::NotFound => self.render_template("404.html", output, vec![])?,
+            _ => return Ok(self.render_text(output)),
+        };
+        Ok(Body::Bytes(text.into_bytes()))
+    }
+
+    /// The outputs that are not templates: feeds, sitemaps, robots.txt, theme assets, static
+    /// files.
+    fn render_text(&self, output: &Output) -> Body {
+        let site = self.site;
+        let text = match &output.content {
             Content::TagFeed(tag) => {
                 let entry = &site.tags[*tag];
                 self.feed(
@@ -174,9 +184,21 @@ impl<'a> Renderer<'a> {
                 let asset = crate::theme::ASSETS.iter().find(|a| a.name == *name).map_or("", |a| a.text);
                 asset.to_string()
             }
-            Content::Static(path) => return Ok(Body::File(site.config.root.join(crate::load::STATIC_DIR).join(path))),
+            Content::Static(path) => return Body::File(site.config.root.join(crate::load::STATIC_DIR).join(path)),
+            // Template outputs are rendered by `render`.
+            Content::Home { .. }
+            | Content::Article(_)
+            | Content::Page(_)
+            | Content::TagIndex
+            | Content::Tag { .. }
+            | Content::EntityIndex
+            | Content::Entity { .. }
+            | Content::Archive
+            | Content::Search
+            | Content::Language { .. }
+            | Content::NotFound => String::new(),
         };
-        Ok(Body::Bytes(text.into_bytes()))
+        Body::Bytes(text.into_bytes())
     }
 
     fn context(&self, output: &Output) -> Context {

@@ -110,8 +110,33 @@ pub fn global(config: &Config, templates: &[TemplateFile], site_value: &Value) -
 }
 
 /// Everything of an article that its page and its feed entries read, with tag and entity
-/// ids replaced by what they show (ids move when tags come and go).
-pub fn article_hash(site: &Site, article: &Article) -> u64 {
+/// Everything of an article that its page and its feed entries read: `own` (its
+/// `own_hash`) and its tags, entities and mentions by what they show (ids move when tags
+/// come and go).
+pub fn article_hash(site: &Site, article: &Article, own: u64) -> u64 {
+    finish(|h| {
+        own.hash(h);
+        // The other versions as the page shows them (switcher, alternates): indices move.
+        for &version in &article.translations {
+            let version = &site.articles[version];
+            (&version.slug, &version.title, &version.language, &version.translation_of).hash(h);
+        }
+        for &tag in &article.tags {
+            (&site.tags[tag].slug, &site.tags[tag].name).hash(h);
+        }
+        for &entity in &article.entities {
+            (&site.entities[entity].slug, &site.entities[entity].name).hash(h);
+        }
+        for &(entity, count) in &article.mentions {
+            (&site.entities[entity].slug, count).hash(h);
+        }
+    })
+}
+
+/// What `model::draft_article` made of an article: it changes only with a new drafting, so
+/// `serve` keeps it by `named.revision`. A field that `assemble` sets (derived from other
+/// articles) must be hashed in `article_hash` instead.
+pub fn own_hash(article: &Article) -> u64 {
     let Article {
         path,
         title,
@@ -121,10 +146,11 @@ pub fn article_hash(site: &Site, article: &Article) -> u64 {
         summary,
         language,
         translation_of,
-        translations,
-        tags,
-        entities,
-        mentions,
+        // Set by `assemble`: hashed in `article_hash`.
+        translations: _,
+        tags: _,
+        entities: _,
+        mentions: _,
         authors,
         draft,
         source,
@@ -133,7 +159,6 @@ pub fn article_hash(site: &Site, article: &Article) -> u64 {
         extra,
         html,
         word_count,
-        // Resolved into `tags`, `entities` and `mentions`, hashed by what they show.
         named: _,
         // Where two keys are in the file, for diagnostics; the page shows `translation_of`.
         declared: _,
@@ -141,20 +166,6 @@ pub fn article_hash(site: &Site, article: &Article) -> u64 {
     finish(|h| {
         (path, title, slug, date, updated, summary, language, authors, draft, html, word_count).hash(h);
         translation_of.hash(h);
-        // The other versions as the page shows them (switcher, alternates): indices move.
-        for &version in translations {
-            let version = &site.articles[version];
-            (&version.slug, &version.title, &version.language, &version.translation_of).hash(h);
-        }
-        for &tag in tags {
-            (&site.tags[tag].slug, &site.tags[tag].name).hash(h);
-        }
-        for &entity in entities {
-            (&site.entities[entity].slug, &site.entities[entity].name).hash(h);
-        }
-        for &(entity, count) in mentions {
-            (&site.entities[entity].slug, count).hash(h);
-        }
         source.as_ref().map(|s| (&s.name, &s.url)).hash(h);
         for correction in corrections {
             (correction.date, &correction.text).hash(h);

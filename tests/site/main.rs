@@ -1,4 +1,4 @@
-//! Integration tests of `gazette build`, one module per part of the contract (DESIGN.md).
+//! Integration tests of `gazette build`, one module per part of the contract (the README).
 //!
 //! Each test copies a fixture site from `tests/fixtures/` into a temporary folder, builds it
 //! (through `gazette::build::build`, or the binary where exit codes and messages matter) and
