@@ -256,6 +256,8 @@ fn news_settings(fragment: &Fragment, root: &Path, raw: &RawConfig) -> Result<Ne
     };
     let publication_name = raw.news_publication_name.clone().unwrap_or_else(|| raw.title.get_ref().trim().to_string());
     Ok(NewsSettings { publication_name, publisher_logo, twitter_site, share_image })
+}
+
 /// `--base-url` or `base_url`, checked and normalized: (the URL, its path).
 fn base_url(
     options: &BuildOptions,

@@ -51,7 +51,7 @@ pub fn check_profiles(
     for document in documents {
         let front = &document.front;
         let fragment = document.fragment();
-        let name = markdown::collapse_whitespace(front.name.get_ref());
+        let name = crate::slug::collapse_whitespace(front.name.get_ref());
         let slug = slugify(&name);
         if slug.is_empty() {
             let error = fragment.error_at(
@@ -83,7 +83,7 @@ pub fn check_profiles(
         profiles.push(AuthorProfile {
             name,
             slug,
-            title: front.title.as_deref().map(markdown::collapse_whitespace).filter(|t| !t.is_empty()),
+            title: front.title.as_deref().map(crate::slug::collapse_whitespace).filter(|t| !t.is_empty()),
             bio_html: body.html,
             summary: body.first_paragraph,
             image: front.image.clone(),

@@ -185,8 +185,21 @@ impl<'a> Renderer<'a> {
                 asset.to_string()
             }
             Content::Static(path) => return Body::File(site.config.root.join(crate::load::STATIC_DIR).join(path)),
-            // Template outputs are rendered by `render`.
-            Content::Home { .. }
+            // Template outputs, and the feeds and data files made beside them, are rendered by
+            // `render`.
+            Content::Deals { .. }
+            | Content::DealFacet { .. }
+            | Content::DealsFeed
+            | Content::DealsCsv
+            | Content::DealsJson
+            | Content::AuthorIndex
+            | Content::Author { .. }
+            | Content::AuthorFeed(_)
+            | Content::Corrections { .. }
+            | Content::CorrectionsFeed
+            | Content::NewsSitemap
+            | Content::NewsSitemapPart(_)
+            | Content::Home { .. }
             | Content::Article(_)
             | Content::Page(_)
             | Content::TagIndex
