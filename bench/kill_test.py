@@ -1,9 +1,16 @@
 #!/usr/bin/env python3
 """Kills `gazette build` with SIGKILL at random moments and checks that the output folder is
-always either the complete old site or the complete new one, never a mix (the atomic swap).
+always either the complete old site or the complete new one, never a mix (the atomic swap),
+by the SHA-256 of every file.
 
-Usage: bench/kill_test.py [--articles 2000] [--rounds 30] [--work DIR]
-Needs the release binary (it builds it) and ../shared/bench/gen_corpus.py.
+Usage: bench/kill_test.py [--articles 2000] [--rounds 100] [--work DIR] [--seed N]
+
+The rounds are split between builds with the search index and builds without it
+(`--no-search`). Each round edits one article (back and forth), starts a build and kills it
+after a random delay between 0 and 1.2 times a full build; the output must then hash exactly
+as the complete old or the complete new site. The site is made by a small generator of its
+own (standard library only), so the test runs on a fresh clone, in CI; it builds the release
+binary first.
 """
 
 import argparse
@@ -18,8 +25,41 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 CLOCK = "2026-01-01T00:00:00+00:00"
+
+TAGS = ["finance", "new energy", "ports", "industrial parks", "agriculture", "logistics", "semiconductors",
+        "tourism", "steel", "automotive", "chemicals", "education"]
+ENTITIES = ["Liaoning Province", "Dalian", "Shenyang", "Orix Corporation", "Shenfu New Area", "Jilin",
+            "Harbin", "Changchun", "Anshan Iron and Steel", "Dalian Port Group", "辽宁省", "Iñaki Lefèvre"]
+WORDS = ("investment agreement park province company signed billion yuan port logistics energy plant "
+         "factory export growth officials announced cooperation industrial zone capacity").split()
+
+
+def generate(site, articles, seed):
+    """A buildable site of `articles` articles with tags, entities and a few profiles."""
+    rng = random.Random(seed)
+    shutil.rmtree(site, ignore_errors=True)
+    (site / "content" / "entities").mkdir(parents=True)
+    (site / "site.toml").write_text('title = "Kill Test Gazette"\nbase_url = "https://kill.example/"\n'
+                                    'paginate_by = 20\nfeed_limit = 20\n', encoding="utf-8")
+    for name in ENTITIES[:6]:
+        slug = "".join(c if c.isalnum() else "-" for c in name.lower())
+        (site / "content" / "entities" / (slug + ".md")).write_text(
+            '+++\nname = "%s"\nkind = "organization"\n+++\nA profile of %s.\n' % (name, name), encoding="utf-8")
+    for number in range(articles):
+        year, month, day = 2016 + number % 10, 1 + number % 12, 1 + number % 28
+        folder = site / "content" / "articles" / str(year) / ("%02d" % month)
+        folder.mkdir(parents=True, exist_ok=True)
+        tags = rng.sample(TAGS, rng.randint(1, 4))
+        entities = rng.sample(ENTITIES, rng.randint(1, 4))
+        paragraphs = ["\n".join(" ".join(rng.choices(WORDS, k=14)).capitalize() + "." for _ in range(4))
+                      for _ in range(rng.randint(2, 6))]
+        front = ('+++\ntitle = "Story %d: %s"\ndate = %d-%02d-%02dT%02d:00:00+08:00\ntags = [%s]\n'
+                 'entities = [%s]\nauthors = ["Staff reporter"]\n+++\n') % (
+            number, " ".join(rng.choices(WORDS, k=6)), year, month, day, number % 24,
+            ", ".join('"%s"' % t for t in tags), ", ".join('"%s"' % e for e in entities))
+        body = "\n\n".join(paragraphs) + "\n\n## More\n\n" + " ".join(entities) + "\n"
+        (folder / ("story-%05d.md" % number)).write_text(front + body, encoding="utf-8")
 
 
 def manifest(folder):
@@ -32,63 +72,76 @@ def manifest(folder):
     return result
 
 
+def kill_rounds(gazette, site, article, texts, flags, rounds, rng):
+    """`rounds` kills of builds with `flags`; returns (full build seconds, {"old": n, "new": n})."""
+    def command(output=None):
+        cmd = [gazette, "build", "--root", str(site), "--clock", CLOCK] + flags
+        return cmd + ["--output", str(output)] if output else cmd
+
+    states = {}
+    for name, text in texts.items():
+        article.write_text(text, encoding="utf-8")
+        reference = site.parent / ("reference-" + name)
+        shutil.rmtree(reference, ignore_errors=True)
+        subprocess.run(command(reference), check=True, capture_output=True)
+        states[name] = manifest(reference)
+        shutil.rmtree(reference)
+    public = site / "public"
+    shutil.rmtree(public, ignore_errors=True)
+    article.write_text(texts["old"], encoding="utf-8")
+    subprocess.run(command(), check=True, capture_output=True)
+    # A full build towards the other text, timed: the kills fall within 1.2 times of it.
+    article.write_text(texts["new"], encoding="utf-8")
+    started = time.perf_counter()
+    subprocess.run(command(), check=True, capture_output=True)
+    full = time.perf_counter() - started
+    current, outcomes = "new", {"old": 0, "new": 0}
+    for round_number in range(rounds):
+        # Build towards the text the output does not hold, and kill the build.
+        target = "old" if current == "new" else "new"
+        article.write_text(texts[target], encoding="utf-8")
+        process = subprocess.Popen(command(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0, full * 1.2))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        found = manifest(public)
+        match = [name for name, state in states.items() if state == found]
+        if not match:
+            missing = sorted(set(states[target]) - set(found))[:5]
+            sys.exit("round %d %s: the output is neither the old nor the new site (e.g. missing %s)"
+                     % (round_number, " ".join(flags) or "(search)", missing))
+        current = match[0]
+        outcomes[current] += 1
+    return full, outcomes
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=2000)
-    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=100, help="kills in all, half with search, half without")
+    parser.add_argument("--seed", type=int, default=18)
     parser.add_argument("--work", default="/dev/shm/gazette-kill" if Path("/dev/shm").is_dir() else "/tmp/gazette-kill")
     args = parser.parse_args()
     work = Path(args.work)
     site = work / "site"
+    rng = random.Random(args.seed)
+    started = time.perf_counter()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
     gazette = str(REPO / "target" / "release" / "gazette")
-    if not site.exists():
-        subprocess.run([sys.executable, str(GEN), "--articles", str(args.articles), "--flavor", "gazette",
-                        "--out", str(site), "--quiet"], check=True)
+    generate(site, args.articles, args.seed)
     article = sorted((site / "content" / "articles").rglob("*.md"))[-1]
     original = article.read_text(encoding="utf-8")
-    edited = original.replace('title = "', 'title = "Edited: ', 1)
-
-    def build(output=None):
-        cmd = [gazette, "build", "--root", str(site), "--clock", CLOCK]
-        if output:
-            cmd += ["--output", str(output)]
-        subprocess.run(cmd, check=True, capture_output=True)
-
-    # The two complete outputs a killed build may leave.
-    states = {}
-    for name, text in (("old", original), ("new", edited)):
-        article.write_text(text, encoding="utf-8")
-        reference = work / ("reference-" + name)
-        shutil.rmtree(reference, ignore_errors=True)
-        build(reference)
-        states[name] = manifest(reference)
-    started = time.perf_counter()
-    build()
-    full = time.perf_counter() - started
-
-    public = site / "public"
-    outcomes = {"old": 0, "new": 0}
+    texts = {"old": original, "new": original.replace('title = "', 'title = "Edited: ', 1)}
     try:
-        for round_number in range(args.rounds):
-            # Start from the complete old output, then build the new one and kill it.
-            article.write_text(original, encoding="utf-8")
-            build()
-            article.write_text(edited, encoding="utf-8")
-            process = subprocess.Popen([gazette, "build", "--root", str(site), "--clock", CLOCK],
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(random.uniform(0, full * 1.2))
-            process.send_signal(signal.SIGKILL)
-            process.wait()
-            found = manifest(public)
-            match = [name for name, state in states.items() if state == found]
-            if not match:
-                sys.exit("round %d: the output is neither the old nor the new site" % round_number)
-            outcomes[match[0]] += 1
+        for flags, rounds in (([], args.rounds // 2), (["--no-search"], args.rounds - args.rounds // 2)):
+            full, outcomes = kill_rounds(gazette, site, article, texts, flags, rounds, rng)
+            print("%s: %d kills during a %.2f s build of %d articles: the complete old site %d times, the "
+                  "complete new site %d times, never a mix (SHA-256 of every file)"
+                  % ("with search" if not flags else "without search", rounds, full, args.articles,
+                     outcomes["old"], outcomes["new"]), flush=True)
     finally:
-        article.write_text(original, encoding="utf-8")
-    print("%d kills during a %.2f s build: output was the complete old site %d times, the complete new "
-          "site %d times, never a mix" % (args.rounds, full, outcomes["old"], outcomes["new"]))
+        shutil.rmtree(work, ignore_errors=True)
+    print("kill test: %.0f s" % (time.perf_counter() - started))
 
 
 if __name__ == "__main__":

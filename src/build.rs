@@ -105,8 +105,7 @@ fn run_build(options: &BuildOptions, run: &mut Run, report: &mut BuildReport) ->
     Some(())
 }
 
-/// Renders and writes every output in parallel, the search index taking the pages as they
-/// come, then finishes the index.
+/// Renders and writes every output in parallel, then writes the search index (from the model).
 fn render_and_write(
     options: &BuildOptions,
     run: &mut Run,
@@ -127,9 +126,6 @@ fn render_and_write(
             let body = renderer.render(output)?;
             let written = writer.write(&output.path, &body)?;
             progress.tick();
-            if let Some(indexer) = &indexer {
-                indexer.add(output, body);
-            }
             Ok(written)
         })
         .collect();

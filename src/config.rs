@@ -31,6 +31,26 @@ struct RawConfig {
     /// Where `gazette deploy` publishes to (`src/config/deploy.rs`).
     #[serde(default)]
     deploy: deploy::RawDeploy,
+    /// Newsroom settings: see `NewsSettings`.
+    #[serde(default)]
+    news_publication_name: Option<String>,
+    #[serde(default)]
+    publisher_logo: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    twitter_site: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    share_image: Option<toml::Spanned<RawShareImage>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawShareImage {
+    src: String,
+    alt: String,
+    #[serde(default)]
+    width: Option<u32>,
+    #[serde(default)]
+    height: Option<u32>,
 }
 
 fn default_language() -> toml::Spanned<String> {
@@ -58,6 +78,8 @@ pub struct BuildOptions {
     pub progress: bool,
     /// Leave the search page and index out of this build (`--no-search`).
     pub no_search: bool,
+    /// Leave the deal pages, deal data and roll-ups out of this build (`--no-deals`).
+    pub no_deals: bool,
     /// Replace the output folder even if it holds files that gazette did not write (`--force`).
     pub force: bool,
 }
@@ -81,18 +103,52 @@ pub struct Config {
     /// Whether this build has `/search/` and its index: the `search` feature, unless
     /// `--no-search`.
     pub search: bool,
+    /// Whether this build has `/deals/`, its facets and data, and the roll-ups of deals and
+    /// articles up the `parent` tree: unless `--no-deals`.
+    pub deals: bool,
     pub now: DateTime<FixedOffset>,
     /// Where processed images are kept between builds: `.<output>.gazette-cache/` beside the
     /// output folder (e.g. `.public.gazette-cache/`); safe to delete.
     pub image_cache: PathBuf,
     /// The `[deploy.NAME]` targets, by name.
     pub deploy: Vec<DeployTarget>,
+    pub news: NewsSettings,
+}
+
+/// What news platforms read of the site: structured data, social cards, the news sitemap.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct NewsSettings {
+    /// `<news:name>` of the news sitemap: `news_publication_name`, else the title.
+    pub publication_name: String,
+    /// The publisher's logo in JSON-LD: a path below the output root (`images/logo.png`) or
+    /// an absolute URL.
+    pub publisher_logo: Option<String>,
+    /// `twitter:site`, with its `@`.
+    pub twitter_site: Option<String>,
+    /// The `og:image` of pages without an image of their own.
+    pub share_image: Option<ShareImage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ShareImage {
+    /// A path below the output root, or an absolute URL.
+    pub src: String,
+    pub alt: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
 }
 
 pub const CONFIG_FILE: &str = "site.toml";
 
 /// Whether this build of gazette has search (the cargo feature `search`).
 pub const SEARCH_ENABLED: bool = cfg!(feature = "search");
+impl Config {
+    /// Whether an article of `date` belongs in the Google News sitemap: published in the two
+    /// days before the build clock (Google's rule), and not after it.
+    pub fn in_news_window(&self, date: DateTime<FixedOffset>) -> bool {
+        date <= self.now && self.now - date <= chrono::TimeDelta::days(2)
+    }
+}
 
 /// Reads and checks `site.toml` under `options.root`.
 pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
@@ -107,21 +163,10 @@ pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
     let fragment = Fragment { file, file_text: &text, offset: 0, header_offset: 0 };
     deploy::credential_in_file(&fragment)?;
     let raw: RawConfig = toml_input::parse(&fragment, text.len())?;
+    let news = news_settings(&fragment, &options.root, &raw)?;
     let deploy = raw.deploy.resolve(&fragment)?;
 
-    let url_source = options.base_url.as_deref().unwrap_or(raw.base_url.get_ref());
-    let url_problem = |code: &'static str, message: String| match &options.base_url {
-        Some(_) => Diagnostic::error(code, message).field("--base-url"),
-        None => fragment.error_at(code, message, raw.base_url.span()).field("base_url"),
-    };
-    let (base_url, base_path) = normalize_base_url(url_source).map_err(|problem| match problem {
-        UrlProblem::Shape(m) => url_problem("E015", m)
-            .hint("write an absolute URL such as `https://invest.example.com/` or `https://example.org/sub/`"),
-        UrlProblem::Port(m) => url_problem("E025", m).hint("a port is a number from 1 to 65535, e.g. `https://example.org:8443/`; most sites need none"),
-        UrlProblem::Credentials(m) => url_problem("E026", m).hint(
-            "remove `user:password@`: the base URL is published in every link and feed id; give a server's credentials to the tool that uploads the site",
-        ),
-    })?;
+    let (base_url, base_path) = base_url(options, &fragment, &raw.base_url)?;
     if raw.title.get_ref().trim().is_empty() {
         return Err(fragment.error_at("E027", "the site's title is empty", raw.title.span()).field("title").hint(
             "write the site's name, e.g. `title = \"Northeast Investment Gazette\"`: it heads every page and feed",
@@ -156,9 +201,86 @@ pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
         drafts: options.drafts,
         future: options.future,
         search: SEARCH_ENABLED && !options.no_search,
+        deals: !options.no_deals,
         now: options.clock.unwrap_or_else(|| chrono::Local::now().fixed_offset()),
         image_cache,
         deploy,
+        news,
+    })
+}
+
+/// Checks the newsroom settings: images are files below `static/` (written `/logo.png`) or
+/// absolute URLs; the Twitter handle is `@name`.
+fn news_settings(fragment: &Fragment, root: &Path, raw: &RawConfig) -> Result<NewsSettings, Diagnostic> {
+    let asset = |value: &str, span: std::ops::Range<usize>, field: &str| -> Result<String, Diagnostic> {
+        if value.starts_with("https://") || value.starts_with("http://") {
+            return Ok(value.to_string());
+        }
+        let relative = value.trim_start_matches('/');
+        let is_file = value.starts_with('/')
+            && !relative.split('/').any(|s| s == ".." || s.is_empty())
+            && root.join("static").join(relative).is_file();
+        if is_file {
+            return Ok(relative.to_string());
+        }
+        Err(fragment
+            .error_at("E041", format!("`{field}` names {value:?}, which is not a file below static/"), span)
+            .field(field)
+            .hint("write the file's path below static/ starting with `/` (\"/images/logo.png\"), or an absolute https:// URL"))
+    };
+    let publisher_logo = match &raw.publisher_logo {
+        Some(logo) => Some(asset(logo.get_ref(), logo.span(), "publisher_logo")?),
+        None => None,
+    };
+    let share_image = match &raw.share_image {
+        Some(image) => {
+            let (span, image) = (image.span(), image.get_ref());
+            if image.alt.trim().is_empty() {
+                return Err(fragment
+                    .error_at("E041", "`share_image` has an empty `alt`", span)
+                    .field("share_image.alt")
+                    .hint("describe the image for readers who cannot see it"));
+            }
+            let src = asset(&image.src, span, "share_image.src")?;
+            Some(ShareImage { src, alt: image.alt.clone(), width: image.width, height: image.height })
+        }
+        None => None,
+    };
+    let twitter_site = match &raw.twitter_site {
+        Some(handle) => {
+            let name = handle.get_ref().trim().trim_start_matches('@');
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return Err(fragment
+                    .error_at("E041", format!("`{}` is not a Twitter (X) handle", handle.get_ref()), handle.span())
+                    .field("twitter_site")
+                    .hint("write the account's handle, such as \"@gazette\": letters, digits and `_`"));
+            }
+            Some(format!("@{name}"))
+        }
+        None => None,
+    };
+    let publication_name = raw.news_publication_name.clone().unwrap_or_else(|| raw.title.get_ref().trim().to_string());
+    Ok(NewsSettings { publication_name, publisher_logo, twitter_site, share_image })
+}
+
+/// `--base-url` or `base_url`, checked and normalized: (the URL, its path).
+fn base_url(
+    options: &BuildOptions,
+    fragment: &Fragment,
+    written: &toml::Spanned<String>,
+) -> Result<(String, String), Diagnostic> {
+    let url_source = options.base_url.as_deref().unwrap_or(written.get_ref());
+    let url_problem = |code: &'static str, message: String| match &options.base_url {
+        Some(_) => Diagnostic::error(code, message).field("--base-url"),
+        None => fragment.error_at(code, message, written.span()).field("base_url"),
+    };
+    normalize_base_url(url_source).map_err(|problem| match problem {
+        UrlProblem::Shape(m) => url_problem("E015", m)
+            .hint("write an absolute URL such as `https://invest.example.com/` or `https://example.org/sub/`"),
+        UrlProblem::Port(m) => url_problem("E025", m).hint("a port is a number from 1 to 65535, e.g. `https://example.org:8443/`; most sites need none"),
+        UrlProblem::Credentials(m) => url_problem("E026", m).hint(
+            "remove `user:password@`: the base URL is published in every link and feed id; give a server's credentials to the tool that uploads the site",
+        ),
     })
 }
 

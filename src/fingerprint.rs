@@ -27,7 +27,8 @@ pub fn of(config: &Config, loaded: &Loaded) -> u64 {
         // A rebuilt binary may render differently with the same version number.
         (meta.len(), meta.modified().ok()).hash(&mut hasher);
     }
-    (&config.root, &config.output, &config.base_url, config.drafts, config.future, config.search).hash(&mut hasher);
+    (&config.root, &config.output, &config.base_url, config.drafts, config.future, config.search, config.deals)
+        .hash(&mut hasher);
     if let Ok(text) = std::fs::read(config.root.join(crate::config::CONFIG_FILE)) {
         text.hash(&mut hasher);
     }
@@ -40,6 +41,8 @@ pub fn of(config: &Config, loaded: &Loaded) -> u64 {
             // Scheduled articles appear when the clock passes their date.
             let date = toml_input::to_datetime(&document.fragment(), &document.front.date, "date").ok();
             date.is_some_and(|d| d <= config.now).hash(&mut file);
+            // The news sitemap lists the articles of the two days before the clock.
+            date.is_some_and(|d| config.in_news_window(d)).hash(&mut file);
             file.finish()
         })
         .collect();
@@ -47,8 +50,10 @@ pub fn of(config: &Config, loaded: &Loaded) -> u64 {
     for document in &loaded.entities {
         (&document.path, &document.text).hash(&mut hasher);
     }
-    for document in &loaded.pages {
-        (&document.path, &document.text).hash(&mut hasher);
+    for document in
+        loaded.pages.iter().map(|d| (&d.path, &d.text)).chain(loaded.authors.iter().map(|d| (&d.path, &d.text)))
+    {
+        document.hash(&mut hasher);
     }
     for template in &loaded.templates {
         (&template.name, &template.text).hash(&mut hasher);

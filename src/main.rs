@@ -4,6 +4,11 @@ use clap::{Parser, Subcommand};
 
 use gazette::cmd;
 
+/// mimalloc: the build allocates many small vectors (the search index above all); measured in
+/// BENCHMARKS.md (issue 16).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "gazette", version, about = "A fast static-site generator for regional-investment news portals")]
 struct Cli {

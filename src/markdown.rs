@@ -110,7 +110,7 @@ pub fn render_with_images(
     Rendered {
         html: html_out,
         text,
-        first_paragraph: collapse_whitespace(&first_paragraph),
+        first_paragraph: crate::slug::collapse_whitespace(&first_paragraph),
         word_count,
         images: Vec::new(),
     }
@@ -136,7 +136,7 @@ fn replace_images(events: &mut Vec<Event>, image: &mut dyn FnMut(&MarkdownImage)
                 }
                 end += 1;
             }
-            let found = MarkdownImage { src: dest_url, alt: &collapse_whitespace(&alt), title };
+            let found = MarkdownImage { src: dest_url, alt: &crate::slug::collapse_whitespace(&alt), title };
             if let Some(html) = image(&found) {
                 let last = end.min(events.len() - 1);
                 events.splice(index..=last, [Event::InlineHtml(html.into())]);
@@ -295,10 +295,6 @@ fn is_inline(tag: &Tag) -> bool {
             | Tag::Link { .. }
             | Tag::Image { .. }
     )
-}
-
-pub fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

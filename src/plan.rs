@@ -32,6 +32,41 @@ pub enum Content {
     },
     EntityFeed(usize),
     Archive,
+    /// `/deals/`: every deal, newest first, paginated.
+    Deals {
+        page: usize,
+    },
+    /// One facet value's deals (`site.deals.facets[facet]`), paginated.
+    DealFacet {
+        facet: usize,
+        page: usize,
+    },
+    /// `/deals/atom.xml`: the newest deals.
+    DealsFeed,
+    DealsCsv,
+    DealsJson,
+    /// `/<lang>/`: one language's articles, on a site with several.
+    Language {
+        language: usize,
+        page: usize,
+    },
+    LanguageFeed(usize),
+    /// `/authors/`: every author.
+    AuthorIndex,
+    Author {
+        author: usize,
+        page: usize,
+    },
+    AuthorFeed(usize),
+    /// `/corrections/`, paginated, and its feed.
+    Corrections {
+        page: usize,
+    },
+    CorrectionsFeed,
+    /// `news-sitemap.xml`: the Google News sitemap, or the index of its parts.
+    NewsSitemap,
+    /// `news-sitemap-N.xml`, when the last two days have more articles than one file may list.
+    NewsSitemapPart(usize),
     /// `/search/`, with the cargo feature `search`; its index is written by the `search` stage.
     Search,
     SiteFeed,
@@ -54,6 +89,12 @@ pub struct Output {
     /// Relative to the output folder, with `/`.
     pub path: String,
     pub content: Content,
+}
+
+/// An entity's pages: enough for its own articles and for those about what lies below it.
+pub fn entity_page_count(site: &Site, entity: usize) -> usize {
+    let below = site.deals.of_entity(entity).map_or(0, |r| r.below.len());
+    page_count(site.entities[entity].tagged.len().max(below), site.config.paginate_by)
 }
 
 /// The folder of the search bundle, below the output root.
@@ -133,15 +174,54 @@ pub fn plan(site: &Site) -> Result<Vec<Output>, Vec<Diagnostic>> {
     }
     push(urls::ENTITIES_DIR.into(), Content::EntityIndex);
     for (entity, entry) in site.entities.iter().enumerate() {
-        for page in 1..=page_count(entry.tagged.len(), per_page) {
+        for page in 1..=entity_page_count(site, entity) {
             push(urls::entity_dir(&entry.slug, page), Content::Entity { entity, page });
         }
     }
     push(urls::ARCHIVE_DIR.into(), Content::Archive);
+    for (language, entry) in site.languages.iter().enumerate() {
+        for page in 1..=page_count(entry.articles.len(), per_page) {
+            push(urls::language_dir(&entry.folder, page), Content::Language { language, page });
+        }
+    }
+    push(urls::AUTHORS_DIR.into(), Content::AuthorIndex);
+    for (author, entry) in site.authors.iter().enumerate() {
+        for page in 1..=page_count(entry.articles.len(), per_page) {
+            push(urls::author_dir(&entry.slug, page), Content::Author { author, page });
+        }
+    }
+    for page in 1..=page_count(site.corrections.len(), per_page) {
+        push(urls::corrections_dir(page), Content::Corrections { page });
+    }
     if site.config.search {
         push(urls::SEARCH_DIR.into(), Content::Search);
     }
+    if site.config.deals {
+        for page in 1..=page_count(site.deals.all.len(), per_page) {
+            push(urls::deals_dir(page), Content::Deals { page });
+        }
+        for (facet, entry) in site.deals.facets.iter().enumerate() {
+            for page in 1..=page_count(entry.list.deals.len(), per_page) {
+                push(urls::deal_facet_dir(entry.kind.as_str(), &entry.slug, page), Content::DealFacet { facet, page });
+            }
+        }
+        for (path, content) in [
+            (format!("{}{}", urls::DEALS_DIR, urls::FEED_FILE), Content::DealsFeed),
+            (urls::DEALS_CSV.to_string(), Content::DealsCsv),
+            (urls::DEALS_JSON.to_string(), Content::DealsJson),
+        ] {
+            outputs.push(Output { path, content });
+        }
+    }
 
+    plan_files(site, &mut outputs);
+    check_collisions(site, &outputs)?;
+    Ok(outputs)
+}
+
+/// The outputs that are not HTML pages: feeds, sitemaps, robots.txt, the 404 page, the
+/// theme's assets and the static files.
+fn plan_files(site: &Site, outputs: &mut Vec<Output>) {
     for (tag, entry) in site.tags.iter().enumerate() {
         outputs.push(Output {
             path: format!("{}{}", urls::tag_dir(&entry.slug, 1), urls::FEED_FILE),
@@ -153,6 +233,27 @@ pub fn plan(site: &Site) -> Result<Vec<Output>, Vec<Diagnostic>> {
             path: format!("{}{}", urls::entity_dir(&entry.slug, 1), urls::FEED_FILE),
             content: Content::EntityFeed(entity),
         });
+    }
+    for (language, entry) in site.languages.iter().enumerate() {
+        outputs.push(Output {
+            path: format!("{}{}", urls::language_dir(&entry.folder, 1), urls::FEED_FILE),
+            content: Content::LanguageFeed(language),
+        });
+    }
+    for (author, entry) in site.authors.iter().enumerate() {
+        outputs.push(Output {
+            path: format!("{}{}", urls::author_dir(&entry.slug, 1), urls::FEED_FILE),
+            content: Content::AuthorFeed(author),
+        });
+    }
+    outputs.push(Output {
+        path: format!("{}{}", urls::CORRECTIONS_DIR, urls::FEED_FILE),
+        content: Content::CorrectionsFeed,
+    });
+    outputs.push(Output { path: urls::news_sitemap_file(0), content: Content::NewsSitemap });
+    let news_parts = crate::model::news::part_count(site);
+    for part in (1..=news_parts).filter(|_| news_parts > 1) {
+        outputs.push(Output { path: urls::news_sitemap_file(part), content: Content::NewsSitemapPart(part) });
     }
     for (path, content) in [
         (urls::FEED_FILE, Content::SiteFeed),
@@ -181,8 +282,6 @@ pub fn plan(site: &Site) -> Result<Vec<Output>, Vec<Diagnostic>> {
             outputs.push(Output { path: variant.path(), content: Content::Image(file) });
         }
     }
-    check_collisions(site, &outputs)?;
-    Ok(outputs)
 }
 
 /// Who asked for an output, in words an editor recognises.
@@ -203,6 +302,27 @@ fn source_of(site: &Site, content: &Content) -> String {
         Content::TagIndex => "the list of tags".into(),
         Content::EntityIndex => "the list of entities".into(),
         Content::Archive => "the archive".into(),
+        Content::Deals { .. } | Content::DealsFeed | Content::DealsCsv | Content::DealsJson => "the deals pages".into(),
+        Content::DealFacet { facet, .. } => {
+            let facet = &site.deals.facets[*facet];
+            format!("the deals of the {} {:?}", facet.kind.as_str(), facet.name)
+        }
+        Content::Language { language, .. } | Content::LanguageFeed(language) => {
+            let entry = &site.languages[*language];
+            format!(
+                "the list of articles in `{}` (/{}/, e.g. {})",
+                entry.tag,
+                entry.folder,
+                entry.articles.first().map_or_else(String::new, |&a| site.articles[a].path.display().to_string())
+            )
+        }
+        Content::AuthorIndex => "the list of authors".into(),
+        Content::Author { author, .. } | Content::AuthorFeed(author) => match &site.authors[*author].profile {
+            Some(profile) => profile.path.display().to_string(),
+            None => format!("the byline {:?}", site.authors[*author].name),
+        },
+        Content::Corrections { .. } | Content::CorrectionsFeed => "the corrections page".into(),
+        Content::NewsSitemap | Content::NewsSitemapPart(_) => "the news sitemap".into(),
         Content::Search => "the search page".into(),
         Content::SiteFeed => "the site's Atom feed".into(),
         Content::Sitemap | Content::SitemapPart(_) => "the sitemap".into(),
@@ -234,6 +354,10 @@ fn check_collisions(site: &Site, outputs: &[Output]) -> Result<(), Vec<Diagnosti
             errors.push(error);
         }
         if let Some(previous) = first_writer.insert(&output.path, &output.content) {
+            if let Some(error) = language_collision(site, &output.path, previous, &output.content) {
+                errors.push(error);
+                continue;
+            }
             let (first, second) = (source_of(site, previous), source_of(site, &output.content));
             let mut error =
                 Diagnostic::error("E040", format!("two sources would write {}: {first} and {second}", output.path))
@@ -249,6 +373,29 @@ fn check_collisions(site: &Site, outputs: &[Output]) -> Result<(), Vec<Diagnosti
         }
     }
     if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+/// A language's folder is its tag: a page or static file there is reported with what to do.
+fn language_collision(site: &Site, path: &str, first: &Content, second: &Content) -> Option<Diagnostic> {
+    let is_language = |c: &Content| matches!(c, Content::Language { .. } | Content::LanguageFeed(_));
+    let (language, other) = match (is_language(first), is_language(second)) {
+        (true, _) => (first, second),
+        (_, true) => (second, first),
+        _ => return None,
+    };
+    let mut error = Diagnostic::error(
+        "E023",
+        format!("{} and {} would both write {path}", source_of(site, language), source_of(site, other)),
+    )
+    .hint(
+        "a language's articles are listed at /<language>/ (its tag in lowercase): give the page another slug, or move the file",
+    );
+    match other {
+        Content::Page(i) => error = error.in_file(&site.pages[*i].path).field("slug"),
+        Content::Static(file) => error = error.in_file(format!("static/{}", file.display())),
+        _ => {}
+    }
+    Some(error)
 }
 
 /// One part of the model that an output's render reads. `reads` names the parts of each
@@ -267,12 +414,25 @@ pub enum Part {
     /// What a link to an entity shows.
     EntityLink(usize),
     Page(usize),
+    /// A language's tag, folder and article count.
+    Language(usize),
     /// The list of HTML pages with their last change.
     Sitemap,
     /// The newest change of any article (an empty feed's `updated`).
     NewestChange,
+    /// An author page's `author` variable (profile, name, count).
+    Author(usize),
+    /// One entry of the corrections log: the correction, its article and card.
+    Correction(usize),
+    /// What the news sitemap shows of an article.
+    NewsEntry(usize),
     /// A number the render shows or depends on (a count, whether a neighbour exists).
     Number(usize),
+    /// A deal's row (by deal id): the deal, its article's card, the names of its investors
+    /// and of its place and the places above it.
+    Deal(usize),
+    /// A deal facet's name, slug, entity and number of deals (a link on `/deals/`).
+    Facet(usize),
 }
 
 /// Names, in order, every part of the model that the render of `content` reads, besides what
@@ -298,6 +458,12 @@ pub fn reads(site: &Site, content: &Content, read: &mut dyn FnMut(Part)) {
         Content::Article(i) => {
             read(Part::Article(*i));
             read(Part::Card(*i));
+            let first = site.deals.first_of_article.get(*i).copied().unwrap_or(0);
+            (first..first + site.articles[*i].deals.len()).for_each(|d| read(Part::Deal(d)));
+            // Related articles show their cards; JSON-LD types entities by kind.
+            read(Part::Number(site.related[*i].len()));
+            site.related[*i].iter().for_each(|&r| read(Part::Card(r)));
+            site.articles[*i].entities.iter().for_each(|&e| read(Part::EntityLink(e)));
             for neighbour in [i.checked_sub(1), Some(i + 1).filter(|&n| n < site.articles.len())] {
                 read(Part::Number(usize::from(neighbour.is_some())));
                 neighbour.into_iter().for_each(|n| read(Part::Card(n)));
@@ -321,6 +487,16 @@ pub fn reads(site: &Site, content: &Content, read: &mut dyn FnMut(Part)) {
             read(Part::Entity(*entity));
             entry.mentioned_only.iter().take(per_page).for_each(|&i| read(Part::Card(i)));
             list(entry.tagged.len(), &|n| entry.tagged[n], *page, read);
+            read(Part::Number(entity_page_count(site, *entity)));
+            if let Some(rollup) = site.deals.of_entity(*entity) {
+                list(rollup.below.len(), &|n| rollup.below[n], *page, read);
+                if *page == 1 {
+                    // The newest rows, the totals and the chart: every deal of the list.
+                    let shown = rollup.shown(entry.kind);
+                    read(Part::Number(shown.deals.len()));
+                    shown.deals.iter().for_each(|&d| read(Part::Deal(d)));
+                }
+            }
         }
         Content::EntityFeed(entity) => {
             let items = &site.entities[*entity].tagged;
@@ -329,12 +505,69 @@ pub fn reads(site: &Site, content: &Content, read: &mut dyn FnMut(Part)) {
         }
         // The archive groups the cards by their dates; the search page names the languages.
         Content::Archive | Content::Search => (0..site.articles.len()).for_each(|i| read(Part::Card(i))),
+        Content::Language { language, page } => {
+            let items = &site.languages[*language].articles;
+            read(Part::Language(*language));
+            list(items.len(), &|n| items[n], *page, read);
+        }
+        Content::LanguageFeed(language) => {
+            let items = &site.languages[*language].articles;
+            read(Part::Language(*language));
+            feed(items.len(), &|n| items[n], read);
+        }
         Content::SiteFeed => feed(site.articles.len(), &all, read),
         Content::Sitemap | Content::SitemapPart(_) => read(Part::Sitemap),
+        Content::AuthorIndex => (0..site.authors.len()).for_each(|a| read(Part::Author(a))),
+        Content::Author { author, page } => {
+            let items = &site.authors[*author].articles;
+            read(Part::Author(*author));
+            list(items.len(), &|n| items[n], *page, read);
+        }
+        Content::AuthorFeed(author) => {
+            let items = &site.authors[*author].articles;
+            read(Part::Author(*author));
+            feed(items.len(), &|n| items[n], read);
+        }
+        Content::Corrections { .. } | Content::CorrectionsFeed => {
+            read(Part::Number(site.corrections.len()));
+            (0..site.corrections.len()).for_each(|c| read(Part::Correction(c)));
+            read(Part::NewestChange);
+        }
+        Content::NewsSitemap | Content::NewsSitemapPart(_) => {
+            crate::model::news::articles(site).into_iter().for_each(|i| read(Part::NewsEntry(i)));
+        }
         // Their `Content` (hashed with the path) is all they read besides the settings;
         // static files are served from disk as they are at request time.
         Content::Robots | Content::NotFound | Content::ThemeAsset(_) | Content::Static(_) | Content::Image(_) => {}
+        Content::Deals { page } => {
+            let all: Vec<usize> = (0..site.deals.all.len()).collect();
+            deal_list(&all, *page, per_page, read);
+            if *page == 1 {
+                (0..site.deals.facets.len()).for_each(|f| read(Part::Facet(f)));
+            }
+        }
+        Content::DealFacet { facet, page } => {
+            read(Part::Facet(*facet));
+            deal_list(&site.deals.facets[*facet].list.deals, *page, per_page, read);
+        }
+        Content::DealsFeed => {
+            for (id, at) in site.deals.all.iter().enumerate().take(site.config.feed_limit) {
+                read(Part::Deal(id));
+                read(Part::Article(at.article));
+            }
+            if site.deals.all.is_empty() {
+                read(Part::NewestChange);
+            }
+        }
+        Content::DealsCsv | Content::DealsJson => (0..site.deals.all.len()).for_each(|d| read(Part::Deal(d))),
     }
+}
+
+/// A page of deals: its rows; the first page shows the totals and chart of all of them.
+fn deal_list(deals: &[usize], page: usize, per_page: usize, read: &mut dyn FnMut(Part)) {
+    read(Part::Number(deals.len()));
+    let shown = if page == 1 { 0..deals.len() } else { page_range(deals.len(), page, per_page) };
+    deals[shown].iter().for_each(|&d| read(Part::Deal(d)));
 }
 
 /// The items of page `page` (from 1) of a list of `len` items, `per_page` a page.

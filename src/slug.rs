@@ -1,8 +1,14 @@
-//! Slugs and URL path segments.
+//! Names, slugs and URL path segments.
 //!
 //! A slug keeps the letters and digits of every script, lowercased; every other run of
 //! characters becomes one `-`. No transliteration: `辽宁` stays `辽宁` and is percent-encoded
 //! only where it appears in a URL.
+
+/// A name as gazette compares and shows it: runs of whitespace as one space, none at the ends.
+/// The one copy of this rule: tags, entity names, titles and summaries all go through it.
+pub fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
 
 /// `"Dalian Financial & Industrial"` → `"dalian-financial-industrial"`; `"辽宁省"` → `"辽宁省"`.
 /// The slug is in Unicode NFC, so that `é` typed precomposed or as `e` + combining accent

@@ -29,9 +29,23 @@ pub const TEMPLATES: &[ThemeFile] = theme_files![
     "archive.html",
     "page.html",
     "search.html",
+    "deals.html",
+    "language.html",
     "404.html",
     "partials/card.html",
     "partials/pagination.html",
+    "partials/deal-table.html",
+    "partials/deal-totals.html",
+    "partials/deal-chart.html",
+    "partials/entity-deals.html",
+    "partials/languages.html",
+    "authors.html",
+    "author.html",
+    "corrections.html",
+    "partials/meta.html",
+    "partials/breadcrumbs.html",
+    "partials/byline.html",
+    "partials/related.html",
 ];
 
 /// Files of the theme written to the output root.

@@ -115,6 +115,8 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "entities",
     "authors",
     "draft",
+    "language",
+    "translation_of",
     "source",
     "corrections",
     "deals",

@@ -6,6 +6,33 @@
 
 use crate::slug::encode_path_segment;
 
+/// Decodes `%XX` escapes once, into bytes. A malformed escape (`%` not followed by two hex
+/// digits) makes it `None` when `strict`, and is kept as written otherwise. The one copy of
+/// this rule: links in Markdown (lenient) and `serve`'s request paths (strict) use it.
+pub fn percent_decode(text: &str, strict: bool) -> Option<Vec<u8>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let byte =
+                bytes.get(i + 1..i + 3).and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
+            match byte {
+                Some(byte) => {
+                    out.push(byte);
+                    i += 3;
+                    continue;
+                }
+                None if strict => return None,
+                None => {}
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    Some(out)
+}
+
 pub fn home_dir(page: usize) -> String {
     if page <= 1 { String::new() } else { format!("page/{page}/") }
 }
@@ -26,7 +53,41 @@ pub fn entity_dir(slug: &str, page: usize) -> String {
     paginated(&format!("entities/{slug}/"), page)
 }
 
+/// `/deals/`, or page `page` of it.
+pub fn deals_dir(page: usize) -> String {
+    paginated(DEALS_DIR, page)
+}
+
+/// A facet value's deals: `deals/place/liaoning-province/`, or page `page` of them.
+pub fn deal_facet_dir(facet: &str, slug: &str, page: usize) -> String {
+    paginated(&format!("{DEALS_DIR}{facet}/{slug}/"), page)
+}
+
+/// A language's list of articles: its tag in lowercase (`model::language::folder`).
+pub fn language_dir(folder: &str, page: usize) -> String {
+    paginated(&format!("{folder}/"), page)
+}
+
+pub fn author_dir(slug: &str, page: usize) -> String {
+    paginated(&format!("authors/{slug}/"), page)
+}
+
+pub fn corrections_dir(page: usize) -> String {
+    paginated(CORRECTIONS_DIR, page)
+}
+
+/// `news-sitemap.xml`, or its `part`-th file when the articles of the last two days are more
+/// than one file may hold.
+pub fn news_sitemap_file(part: usize) -> String {
+    if part == 0 { "news-sitemap.xml".into() } else { format!("news-sitemap-{part}.xml") }
+}
+
+pub const AUTHORS_DIR: &str = "authors/";
+pub const CORRECTIONS_DIR: &str = "corrections/";
 pub const TAGS_DIR: &str = "tags/";
+pub const DEALS_DIR: &str = "deals/";
+pub const DEALS_CSV: &str = "deals/deals.csv";
+pub const DEALS_JSON: &str = "deals/deals.json";
 pub const ENTITIES_DIR: &str = "entities/";
 pub const ARCHIVE_DIR: &str = "archive/";
 pub const SEARCH_DIR: &str = "search/";
@@ -79,5 +140,6 @@ mod tests {
         assert_eq!(urls.of(&tag_dir("new-energy", 3)), "https://a.org/sub/tags/new-energy/page/3/");
         assert_eq!(urls.of(&entity_dir("辽宁", 1)), "https://a.org/sub/entities/%E8%BE%BD%E5%AE%81/");
         assert_eq!(urls.of(&format!("{}{FEED_FILE}", tag_dir("x", 1))), "https://a.org/sub/tags/x/atom.xml");
+        assert_eq!(urls.of(&language_dir("zh-hans", 2)), "https://a.org/sub/zh-hans/page/2/");
     }
 }

@@ -1,6 +1,6 @@
 //! The stages form a one-way chain: no module under `src/` uses a later stage.
 //!
-//! config → load → model → plan → render → write → search → pipeline → build, check, serve,
+//! config → load → model → plan → images, render → write → search → pipeline → build, check, serve,
 //! deploy → cmd (docs/architecture.md). The helpers below every stage (diagnostics, slug, urls,
 //! markdown, toml_input, progress, theme, media_type) may be used by any module and use no
 //! stage.
@@ -25,6 +25,7 @@ const RANKS: &[(&str, usize)] = &[
     ("lint", 4),
     ("plan", 4),
     ("render", 5),
+    ("images", 5),
     ("write", 6),
     ("search", 7),
     ("pipeline", 8),

@@ -56,6 +56,8 @@ mod with_search {
     use super::*;
 
     /// Pagefind's fragments, decompressed: one per indexed page, with its URL and metadata.
+    /// Fragment files hold groups of fragments (`{name: fragment, ...}`), as Pagefind writes
+    /// them with `max_fragments`.
     fn fragments(bundle: &Path) -> Vec<String> {
         use std::io::Read;
         let mut texts = Vec::new();
@@ -63,7 +65,11 @@ mod with_search {
             let bytes = fs::read(entry.unwrap().path()).unwrap();
             let mut text = String::new();
             flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut text).unwrap();
-            texts.push(text.trim_start_matches("pagefind_dcd").to_string());
+            let group: serde_json::Value = serde_json::from_str(text.trim_start_matches("pagefind_dcd")).unwrap();
+            for fragment in group.as_object().unwrap().values() {
+                assert!(fragment["url"].is_string(), "{fragment}");
+                texts.push(fragment.to_string());
+            }
         }
         texts.sort();
         texts
@@ -100,6 +106,19 @@ mod with_search {
         assert!(plan.contains(r#""title":"Shenfu New Area publishes master plan for its industrial park""#), "{plan}");
         // The navigation, footer and date line are not searchable text.
         assert!(!plan.contains("Skip to content") && !plan.contains("min read"), "{plan}");
+    }
+
+    /// Regression: a tag written `&amp;` showed as `&` in the search page's filter list, since
+    /// Pagefind's UI shows filter values as HTML and its indexer decoded them twice.
+    #[test]
+    fn search_filter_values_keep_one_level_of_escaping() {
+        let site = fixture("search");
+        let public = built(site.path(), None);
+        let fragments = fragments(&public.join("pagefind"));
+        let leasing = fragments.iter().find(|f| f.contains("leasing venture")).unwrap();
+        // As HTML, `R&amp;amp;D` reads `R&amp;D`: the tag as written.
+        assert!(leasing.contains(r#""tag":["leasing","R&amp;amp;D"]"#), "{leasing}");
+        assert!(leasing.contains(r#""language":["en"]"#), "{leasing}");
     }
 
     #[test]

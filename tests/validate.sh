@@ -87,19 +87,51 @@ check_atom() {
     return $status
 }
 
+# Writes to $1 a schema that joins sitemaps.org's (from the npm package) and the news
+# extension's (tests/validate/sitemap-news.xsd, written from Google's documentation).
+write_news_schema() {
+    cat >"$1" <<XSD
+<?xml version="1.0" encoding="UTF-8"?>
+<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema">
+  <xsd:import namespace="http://www.sitemaps.org/schemas/sitemap/0.9" schemaLocation="file://$tools_dir/node_modules/sitemap/schema/sitemap.xsd"/>
+  <xsd:import namespace="http://www.google.com/schemas/sitemap-news/0.9" schemaLocation="file://$here/sitemap-news.xsd"/>
+</xsd:schema>
+XSD
+}
+
 check_sitemap() {
-    local status=0 name
+    local status=0 name schemas
     [ -f "$site/sitemap.xml" ] || { echo "no sitemap.xml"; return 1; }
+    # sitemap.xsd with the declaration of <xhtml:link> (a page's language versions) beside it.
+    schemas="$(mktemp -d)"
+    cat >"$schemas/sitemap-with-alternates.xsd" <<XSD
+<?xml version="1.0" encoding="UTF-8"?>
+<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema">
+  <xsd:import namespace="http://www.sitemaps.org/schemas/sitemap/0.9" schemaLocation="file://$tools_dir/node_modules/sitemap/schema/sitemap.xsd"/>
+  <xsd:import namespace="http://www.w3.org/1999/xhtml" schemaLocation="file://$here/sitemap-xhtml-link.xsd"/>
+</xsd:schema>
+XSD
     for name in "$site"/sitemap.xml "$site"/sitemap-*.xml; do
         [ -f "$name" ] || continue
         # An index of parts has no schema in the package; its parts are checked one by one.
         grep -q '<sitemapindex' "$name" && { xmllint --noout --nonet "$name" || status=1; continue; }
-        xmllint --noout --nonet --schema "$tools_dir/node_modules/sitemap/schema/sitemap.xsd" "$name" || status=1
+        xmllint --noout --nonet --schema "$schemas/sitemap-with-alternates.xsd" "$name" || status=1
     done
-    if [ -f "$site/news-sitemap.xml" ]; then
-        # Its news: elements have no local schema (sitemap.xsd admits none): well-formedness here.
-        xmllint --noout --nonet "$site/news-sitemap.xml" || status=1
-    fi
+    rm -rf "$schemas"
+    local news_schema
+    news_schema="$(mktemp --suffix=.xsd)"
+    write_news_schema "$news_schema"
+    for name in "$site"/news-sitemap.xml "$site"/news-sitemap-*.xml; do
+        [ -f "$name" ] || continue
+        # An index, or an empty news sitemap (no article in the last two days: Google accepts
+        # it, sitemaps.org's schema wants a <url>), is only checked for well-formedness.
+        if grep -q '<sitemapindex' "$name" || ! grep -q '<url>' "$name"; then
+            xmllint --noout --nonet "$name" || status=1
+            continue
+        fi
+        xmllint --noout --nonet --schema "$news_schema" "$name" || status=1
+    done
+    rm -f "$news_schema"
     python3 "$here/checks.py" sitemap "$site" "$base_url" || status=1
     return $status
 }

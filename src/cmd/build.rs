@@ -21,6 +21,9 @@ pub struct BuildArgs {
     /// Leave out the search page and index (they take most of a large site's build time)
     #[arg(long)]
     pub no_search: bool,
+    /// Leave out the deal pages, the deal data and the roll-ups up the `parent` tree
+    #[arg(long)]
+    pub no_deals: bool,
     /// Replace the output folder even if it holds files that gazette did not write (they are deleted)
     #[arg(long)]
     pub force: bool,
@@ -36,6 +39,7 @@ pub fn run(args: BuildArgs) -> i32 {
         base_url: args.base_url,
         progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
         no_search: args.no_search,
+        no_deals: args.no_deals,
         force: args.force,
         ..args.site.options()
     };

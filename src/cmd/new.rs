@@ -119,7 +119,7 @@ fn create(args: &NewArgs) -> Result<(PathBuf, Vec<Diagnostic>), Diagnostic> {
     let config = config::load(&options)?;
     let (loaded, load_problems) = load::load(&config);
 
-    let title = args.title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let title = crate::slug::collapse_whitespace(&args.title);
     let slug = slugify(&title);
     if slug.is_empty() {
         return Err(Diagnostic::error(
@@ -203,7 +203,7 @@ fn unknown_entity_warnings(
 fn unique(values: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for value in values {
-        let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+        let value = crate::slug::collapse_whitespace(value);
         if !value.is_empty() && !out.iter().any(|v| v.eq_ignore_ascii_case(&value)) {
             out.push(value);
         }

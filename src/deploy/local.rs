@@ -18,8 +18,8 @@ pub(crate) struct LocalFile {
     pub md5: String,
 }
 
-/// Lists and hashes every file below `output` but the build's own mark; an unreadable file
-/// is an error (a deploy must never publish half a site).
+/// Lists and hashes every file below `output` but the build's own mark, sorted by path; an
+/// unreadable file is an error (a deploy must never publish half a site).
 pub(crate) fn scan(output: &Path) -> Result<Vec<LocalFile>, String> {
     let mut paths = Vec::new();
     for entry in walkdir::WalkDir::new(output).min_depth(1).sort_by_file_name() {
@@ -29,7 +29,10 @@ pub(crate) fn scan(output: &Path) -> Result<Vec<LocalFile>, String> {
             paths.push(entry.into_path());
         }
     }
-    paths.par_iter().map(|path| hash_file(output, path)).collect()
+    let mut files: Vec<LocalFile> = paths.par_iter().map(|path| hash_file(output, path)).collect::<Result<_, _>>()?;
+    // In S3's key order (bytes), which a walk of the folders is not (`a/b` before `a-c`).
+    files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
 }
 
 fn hash_file(output: &Path, path: &Path) -> Result<LocalFile, String> {

@@ -26,6 +26,8 @@ use crate::diagnostics::{Diagnostic, thousands};
 /// Objects larger than this go up in parts of `PART_SIZE`.
 pub const MULTIPART_THRESHOLD: u64 = 16 << 20;
 const PART_SIZE: usize = 8 << 20;
+/// Objects per listing range, listed in parallel with the others.
+const LIST_RANGE: usize = 2_000;
 
 /// How a deploy was asked for.
 #[derive(Debug, Clone)]
@@ -124,11 +126,13 @@ pub fn prepare<'a>(target: &'a DeployTarget, output: &'a Path, jobs: usize) -> R
             .field(format!("deploy.{}", target.name))
             .hint("check `endpoint` and `bucket`")
     })?;
-    let (local, listed) = rayon::join(|| local::scan(output), || store.list());
-    let local = local.map_err(|reason| {
+    let local = local::scan(output).map_err(|reason| {
         Diagnostic::error("E089", format!("cannot read the built site: {reason}"))
             .hint("run `gazette build` and check the output folder")
     })?;
+    // Cut the listing where the site's own sorted paths suggest ranges of about equal size.
+    let splits: Vec<&str> = local.iter().map(|f| f.path.as_str()).skip(LIST_RANGE).step_by(LIST_RANGE).collect();
+    let listed = store.list(&splits);
     let listed = listed.map_err(|failure| failure_diagnostic(target, failure, Executed::default()))?;
     let remote = remote_md5s(&store, &local, listed)
         .map_err(|failure| failure_diagnostic(target, failure, Executed::default()))?;

@@ -78,7 +78,9 @@ pub const MENTIONS_TO_SUGGEST: usize = 2;
 
 /// W103: a registered entity that the text mentions at least `MENTIONS_TO_SUGGEST` times but
 /// `entities` does not list. An entity that contains a listed one (the province of a listed
-/// city, the group of a listed subsidiary) is left out: its page lists the article already.
+/// city, the group of a listed subsidiary) is left out: the roll-up lists the article on its
+/// page already, under the articles about what lies below it (`model::places`). With
+/// `--no-deals` there is no roll-up, and so no exception.
 pub fn untagged_mentions(site: &Site, published: &[Published]) -> Vec<Diagnostic> {
     let names: Vec<(usize, String)> = site
         .entities
@@ -92,7 +94,8 @@ pub fn untagged_mentions(site: &Site, published: &[Published]) -> Vec<Diagnostic
     for entry in published {
         let (article, document) = (entry.article, entry.document);
         for &(id, count) in &article.mentions {
-            if count < MENTIONS_TO_SUGGEST || article.entities.iter().any(|&listed| is_within(site, listed, id)) {
+            let listed_below = site.deals.of_entity(id).is_some_and(|r| r.below.binary_search(&entry.index).is_ok());
+            if count < MENTIONS_TO_SUGGEST || article.entities.contains(&id) || listed_below {
                 continue;
             }
             let entity = &site.entities[id];
@@ -120,20 +123,6 @@ pub fn untagged_mentions(site: &Site, published: &[Published]) -> Vec<Diagnostic
         }
     }
     warnings
-}
-
-/// Whether `inner` is `outer` or below it in the parent tree.
-fn is_within(site: &Site, inner: usize, outer: usize) -> bool {
-    let mut current = Some(inner);
-    // The model cut every cycle, so the walk ends; the bound only keeps that promise local.
-    for _ in 0..=site.entities.len() {
-        match current {
-            Some(id) if id == outer => return true,
-            Some(id) => current = site.entities[id].parent,
-            None => return false,
-        }
-    }
-    false
 }
 
 #[cfg(test)]

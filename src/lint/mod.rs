@@ -7,6 +7,7 @@
 //! W105 shared aliases) come from the model stage itself.
 
 mod articles;
+mod deals;
 pub mod entities;
 mod tags;
 
@@ -19,6 +20,7 @@ use chrono::{DateTime, FixedOffset};
 use crate::diagnostics::Diagnostic;
 use crate::load::Document;
 use crate::load::frontmatter::ArticleFront;
+use crate::model::entities::name_key;
 use crate::model::{Article, Site, Sources};
 
 /// Every lint warning. `site` is `None` when the model had errors: only the lints that need
@@ -29,6 +31,7 @@ pub fn lint(site: Option<&Site>, sources: &Sources, now: DateTime<FixedOffset>) 
         let published = published_articles(site, sources);
         warnings.extend(entities::unknown_entities(site, &published));
         warnings.extend(entities::untagged_mentions(site, &published));
+        warnings.extend(deals::repeated_deals(site, &published));
         warnings.extend(tags::single_use_tags(site, &published));
         warnings.extend(tags::colliding_tag_spellings(site, &published));
         warnings.extend(articles::long_first_paragraphs(&published));
@@ -76,9 +79,4 @@ fn front_key_line<F>(document: &Document<F>, key: &str) -> Option<usize> {
         .take_while(|line| !line.trim_start().starts_with('['))
         .position(|line| line.split_once('=').is_some_and(|(name, _)| name.trim().trim_matches('"') == key))
         .map(|index| front_line + index)
-}
-
-/// Lookup key for names: case-insensitive, runs of spaces as one.
-fn name_key(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }

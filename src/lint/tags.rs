@@ -8,12 +8,8 @@ use crate::diagnostics::{Diagnostic, closest};
 use crate::load::Document;
 use crate::load::frontmatter::ArticleFront;
 use crate::model::Site;
-use crate::slug::slugify;
-
-/// The tag as the model merges it: runs of spaces as one.
-fn normalized(tag: &str) -> String {
-    tag.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+// The tag as the model merges it: runs of spaces as one.
+use crate::slug::{collapse_whitespace as normalized, slugify};
 
 /// W104: a tag with a page that lists one article.
 pub fn single_use_tags(site: &Site, published: &[Published]) -> Vec<Diagnostic> {

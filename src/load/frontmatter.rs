@@ -1,8 +1,9 @@
 //! The front-matter schema, as the files spell it.
 //!
-//! These serde structs mirror DESIGN.md key for key and refuse unknown keys, so that a typo
-//! can never silently drop data. Values that need checks beyond their type (dates, slugs,
-//! entity names) keep their spans, so that the model stage can still point at the line.
+//! These serde structs mirror the README's front-matter tables key for key and refuse unknown
+//! keys, so that a typo can never silently drop data. Values that need checks beyond their
+//! type (dates, slugs, entity names) keep their spans, so that the model stage can still point
+//! at the line.
 
 use std::collections::BTreeMap;
 
@@ -26,9 +27,15 @@ pub struct ArticleFront {
     #[serde(default)]
     pub entities: Vec<Spanned<String>>,
     #[serde(default)]
-    pub authors: Vec<String>,
+    pub authors: Vec<Spanned<String>>,
     #[serde(default)]
     pub draft: bool,
+    /// A BCP 47 tag; without it the language is the site's, or the one the script shows.
+    #[serde(default)]
+    pub language: Option<Spanned<String>>,
+    /// The slug of the article this one translates.
+    #[serde(default)]
+    pub translation_of: Option<Spanned<String>>,
     #[serde(default)]
     pub source: Option<SourceFront>,
     #[serde(default)]
@@ -76,9 +83,9 @@ pub struct CorrectionFront {
 #[serde(deny_unknown_fields)]
 pub struct DealFront {
     #[serde(default)]
-    pub investors: Vec<String>,
+    pub investors: Vec<Spanned<String>>,
     pub place: Spanned<String>,
-    pub what: String,
+    pub what: Spanned<String>,
     #[serde(default)]
     pub amount: Option<Spanned<u64>>,
     #[serde(default)]
@@ -89,7 +96,7 @@ pub struct DealFront {
     pub stage: Option<DealStage>,
 }
 
-#[derive(Deserialize, Serialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Deserialize, Serialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum DealStage {
     Announced,
@@ -121,6 +128,33 @@ pub enum EntityKind {
     Place,
     #[default]
     Other,
+}
+
+impl DealStage {
+    pub const ALL: [DealStage; 5] =
+        [DealStage::Announced, DealStage::Agreement, DealStage::Signed, DealStage::Completed, DealStage::Cancelled];
+
+    /// The value as the front matter spells it, also its URL segment.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DealStage::Announced => "announced",
+            DealStage::Agreement => "agreement",
+            DealStage::Signed => "signed",
+            DealStage::Completed => "completed",
+            DealStage::Cancelled => "cancelled",
+        }
+    }
+
+    /// For readers: "Signed".
+    pub fn label(self) -> &'static str {
+        match self {
+            DealStage::Announced => "Announced",
+            DealStage::Agreement => "Agreement",
+            DealStage::Signed => "Signed",
+            DealStage::Completed => "Completed",
+            DealStage::Cancelled => "Cancelled",
+        }
+    }
 }
 
 impl EntityKind {
@@ -160,4 +194,28 @@ pub struct PageFront {
     pub draft: bool,
     #[serde(default)]
     pub extra: BTreeMap<String, toml::Value>,
+}
+
+/// An author profile, `content/authors/*.md`: its `name` is matched against bylines.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorFront {
+    pub name: Spanned<String>,
+    /// The byline title, e.g. "Dalian correspondent".
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub image: Option<PortraitFront>,
+}
+
+/// A profile's portrait, with the keys of an article's `[image]`.
+#[derive(Deserialize, Serialize, Debug, Clone, PartialEq, Eq, Hash)]
+#[serde(deny_unknown_fields)]
+pub struct PortraitFront {
+    pub src: String,
+    pub alt: String,
+    #[serde(default)]
+    pub caption: Option<String>,
+    #[serde(default)]
+    pub credit: Option<String>,
 }

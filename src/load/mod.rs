@@ -16,7 +16,7 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::toml_input::{self, Fragment};
-use frontmatter::{ArticleFront, EntityFront, PageFront};
+use frontmatter::{ArticleFront, AuthorFront, EntityFront, PageFront};
 
 /// A Markdown file with its front matter parsed.
 #[derive(Debug)]
@@ -67,6 +67,7 @@ pub struct Loaded {
     pub articles: Vec<Document<ArticleFront>>,
     pub entities: Vec<Document<EntityFront>>,
     pub pages: Vec<Document<PageFront>>,
+    pub authors: Vec<Document<AuthorFront>>,
     pub templates: Vec<TemplateFile>,
     /// Files below `static/`, relative to it.
     pub static_files: Vec<PathBuf>,
@@ -81,6 +82,7 @@ pub const CONTENT_DIR: &str = "content";
 pub const ARTICLES_DIR: &str = "content/articles";
 pub const ENTITIES_DIR: &str = "content/entities";
 pub const PAGES_DIR: &str = "content/pages";
+pub const AUTHORS_DIR: &str = "content/authors";
 pub const STATIC_DIR: &str = "static";
 pub const TEMPLATES_DIR: &str = "templates";
 
@@ -91,6 +93,7 @@ pub fn load(config: &Config) -> (Loaded, Vec<Diagnostic>) {
     let article_paths = markdown_files(root, ARTICLES_DIR, usize::MAX, &mut diagnostics);
     let entity_paths = markdown_files(root, ENTITIES_DIR, 1, &mut diagnostics);
     let page_paths = markdown_files(root, PAGES_DIR, 1, &mut diagnostics);
+    let author_paths = markdown_files(root, AUTHORS_DIR, 1, &mut diagnostics);
     let template_paths = files_below(root, TEMPLATES_DIR, usize::MAX, &mut diagnostics);
     let static_files: Vec<PathBuf> = files_below(root, STATIC_DIR, usize::MAX, &mut diagnostics)
         .into_iter()
@@ -105,7 +108,8 @@ pub fn load(config: &Config) -> (Loaded, Vec<Diagnostic>) {
     let (articles, article_errors) = read_documents(root, &article_paths);
     let (entities, entity_errors) = read_documents(root, &entity_paths);
     let (pages, page_errors) = read_documents(root, &page_paths);
-    diagnostics.extend(article_errors.into_iter().chain(entity_errors).chain(page_errors));
+    let (authors, author_errors) = read_documents(root, &author_paths);
+    diagnostics.extend(article_errors.into_iter().chain(entity_errors).chain(page_errors).chain(author_errors));
 
     let mut templates = Vec::new();
     for path in template_paths.iter().filter(|p| !is_ignored_template(p)) {
@@ -121,11 +125,12 @@ pub fn load(config: &Config) -> (Loaded, Vec<Diagnostic>) {
     let file_count = article_paths.len()
         + entity_paths.len()
         + page_paths.len()
+        + author_paths.len()
         + template_paths.len()
         + static_files.len()
         + content_images.len()
         + 1;
-    let loaded = Loaded { articles, entities, pages, templates, static_files, content_images, file_count };
+    let loaded = Loaded { articles, entities, pages, authors, templates, static_files, content_images, file_count };
     (loaded, diagnostics)
 }
 

@@ -6,10 +6,11 @@
 
 use chrono::{DateTime, FixedOffset};
 
+use super::deals::DealHead;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::load::Document;
-use crate::load::frontmatter::{ArticleFront, DealStage};
+use crate::load::frontmatter::ArticleFront;
 use crate::model::limits;
 use crate::slug::{SlugProblem, check_explicit_slug, slugify};
 use crate::toml_input::{Fragment, TOP_LEVEL_KEYS, to_datetime};
@@ -20,17 +21,6 @@ pub struct Correction {
     pub text: String,
 }
 
-#[derive(Debug, Clone)]
-pub struct Deal {
-    pub investors: Vec<String>,
-    pub place: String,
-    pub what: String,
-    pub amount: Option<u64>,
-    pub currency: Option<String>,
-    pub sector: Option<String>,
-    pub stage: Option<DealStage>,
-}
-
 /// What the front matter says, checked; `None` fields of `Article` are filled later.
 #[derive(Debug)]
 pub struct ArticleHead {
@@ -39,7 +29,7 @@ pub struct ArticleHead {
     pub date: DateTime<FixedOffset>,
     pub updated: Option<DateTime<FixedOffset>>,
     pub corrections: Vec<Correction>,
-    pub deals: Vec<Deal>,
+    pub deals: Vec<DealHead>,
 }
 
 /// Whether an article is published in this build.
@@ -92,7 +82,7 @@ pub fn check_head(document: &Document<ArticleFront>) -> Result<ArticleHead, Vec<
         check_slug_length(document, slug, &mut errors);
     }
     check_limits(&fragment, front, &mut errors);
-    let deals = check_deals(&fragment, front, &mut errors);
+    let deals = super::deals::check_fields(&fragment, front, &mut errors);
     check_extra(document, &mut errors);
 
     match (date, slug) {
@@ -163,49 +153,6 @@ pub fn check_slug(fragment: &Fragment, slug: &toml::Spanned<String>) -> Result<S
             format!("use lowercase letters, digits and single `-`: `slug = \"{suggestion}\"`"),
         )),
     }
-}
-
-fn check_deals(fragment: &Fragment, front: &ArticleFront, errors: &mut Vec<Diagnostic>) -> Vec<Deal> {
-    let mut deals = Vec::new();
-    for deal in &front.deals {
-        if let (Some(amount), None) = (&deal.amount, &deal.currency) {
-            errors.push(
-                fragment
-                    .error_at("E016", "a deal with an amount needs a currency", amount.span())
-                    .field("deals.currency")
-                    .hint("add the ISO 4217 code of the amount, e.g. `currency = \"CNY\"`"),
-            );
-        }
-        if let Some(currency) = &deal.currency {
-            let code = currency.get_ref();
-            if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
-                errors.push(
-                    fragment
-                        .error_at("E016", format!("{code:?} is not an ISO 4217 currency code"), currency.span())
-                        .field("deals.currency")
-                        .hint("use three capital letters, e.g. \"CNY\", \"JPY\", \"USD\""),
-                );
-            }
-        }
-        if deal.place.get_ref().trim().is_empty() {
-            errors.push(
-                fragment
-                    .error_at("E013", "the deal's place is empty", deal.place.span())
-                    .field("deals.place")
-                    .hint("name the place (an entity of kind place) where the money goes"),
-            );
-        }
-        deals.push(Deal {
-            investors: deal.investors.clone(),
-            place: deal.place.get_ref().trim().to_string(),
-            what: deal.what.clone(),
-            amount: deal.amount.as_ref().map(|a| *a.get_ref()),
-            currency: deal.currency.as_ref().map(|c| c.get_ref().clone()),
-            sector: deal.sector.clone(),
-            stage: deal.stage,
-        });
-    }
-    deals
 }
 
 /// A known key inside `[extra]` was almost always meant for the top level: in TOML, every key

@@ -8,11 +8,12 @@ use crate::model::images::ImageUse;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use super::Term;
 use crate::diagnostics::Diagnostic;
 use crate::load::Document;
 use crate::load::frontmatter::{EntityFront, EntityKind};
 use crate::model::limits;
-use crate::slug::slugify;
+use crate::slug::{collapse_whitespace, slugify};
 
 #[derive(Debug, Clone)]
 pub struct Entity {
@@ -26,6 +27,8 @@ pub struct Entity {
     pub profile_html: String,
     /// The profile's `[image]`: a logo or portrait.
     pub image: Option<ImageUse>,
+    /// The profile's first paragraph as plain text: the entity page's meta description.
+    pub summary: String,
     /// The profile file; `None` for an entity that only articles name.
     pub path: Option<PathBuf>,
     /// Articles that list the entity in `entities`, newest first.
@@ -47,11 +50,19 @@ impl Entity {
             children: Vec::new(),
             profile_html: String::new(),
             image: None,
+            summary: String::new(),
             path,
             tagged: Vec::new(),
             mentioned_only: Vec::new(),
             related: Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+impl Entity {
+    pub fn for_test(name: &str) -> Self {
+        Entity::new(name.into(), slugify(name), EntityKind::Other, None)
     }
 }
 
@@ -66,8 +77,8 @@ pub struct EntityRegistry {
 }
 
 /// Lookup key: names match case-insensitively, in Unicode NFC, and ignoring runs of spaces.
-fn name_key(name: &str) -> String {
-    limits::nfc(name).split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+pub(crate) fn name_key(name: &str) -> String {
+    collapse_whitespace(&limits::nfc(name)).to_lowercase()
 }
 
 impl EntityRegistry {
@@ -111,28 +122,37 @@ impl EntityRegistry {
                 );
                 continue;
             }
-            let id = registry.entities.len();
-            let mut entity = Entity::new(name.clone(), slug.clone(), front.kind, Some(document.path.clone()));
-            registry.by_slug.insert(slug, id);
-            registry
-                .claim(&name, id, &mut diagnostics, || fragment.error_at("W105", "", front.name.span()).field("name"));
-            for alias in &front.aliases {
-                let (alias_text, warning) = limits::normalize_name(&fragment, alias, "aliases");
-                diagnostics.extend(warning);
-                let alias_text = alias_text.trim().to_string();
-                if alias_text.is_empty() {
-                    continue;
-                }
-                registry.claim(&alias_text, id, &mut diagnostics, || {
-                    fragment.error_at("W105", "", alias.span()).field("aliases")
-                });
-                entity.aliases.push(alias_text);
-            }
-            registry.entities.push(entity);
+            registry.register(document, name, slug, &mut diagnostics);
         }
         registry.profile_count = registry.entities.len();
         registry.link_parents(profiles, &mut diagnostics);
         (registry, diagnostics)
+    }
+
+    /// Registers one profile under its checked name and slug, with its aliases.
+    fn register(
+        &mut self,
+        document: &Document<EntityFront>,
+        name: String,
+        slug: String,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let fragment = document.fragment();
+        let id = self.entities.len();
+        let mut entity = Entity::new(name.clone(), slug.clone(), document.front.kind, Some(document.path.clone()));
+        self.by_slug.insert(slug, id);
+        self.claim(&name, id, diagnostics, || fragment.error_at("W105", "", document.front.name.span()).field("name"));
+        for alias in &document.front.aliases {
+            let (alias_text, warning) = limits::normalize_name(&fragment, alias, "aliases");
+            diagnostics.extend(warning);
+            let alias_text = alias_text.trim().to_string();
+            if alias_text.is_empty() {
+                continue;
+            }
+            self.claim(&alias_text, id, diagnostics, || fragment.error_at("W105", "", alias.span()).field("aliases"));
+            entity.aliases.push(alias_text);
+        }
+        self.entities.push(entity);
     }
 
     /// Makes `name` resolve to `id`, warning when another profile has it already.
@@ -254,18 +274,22 @@ impl EntityRegistry {
     /// Resolves `name`, adding an entity of kind `other` when nothing matches.
     /// `None` when the name has no letters or digits.
     pub fn resolve_or_add(&mut self, name: &str) -> Option<usize> {
-        if let Some(id) = self.resolve(name) {
+        let term = Term { text: collapse_whitespace(name), slug: slugify(name), key: name_key(name) };
+        self.resolve_or_add_term(&term)
+    }
+
+    /// `resolve_or_add` of a name whose key and slug are known already.
+    pub(crate) fn resolve_or_add_term(&mut self, term: &Term) -> Option<usize> {
+        if let Some(&id) = self.by_name.get(&term.key).or_else(|| self.by_slug.get(&term.slug)) {
             return Some(id);
         }
-        let slug = slugify(name);
-        if slug.is_empty() {
+        if term.slug.is_empty() {
             return None;
         }
         let id = self.entities.len();
-        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-        self.by_name.insert(name_key(&name), id);
-        self.by_slug.insert(slug.clone(), id);
-        self.entities.push(Entity::new(name, slug, EntityKind::Other, None));
+        self.by_name.insert(term.key.clone(), id);
+        self.by_slug.insert(term.slug.clone(), id);
+        self.entities.push(Entity::new(term.text.clone(), term.slug.clone(), EntityKind::Other, None));
         Some(id)
     }
 

@@ -6,6 +6,9 @@
 //! where. Everything after this stage reads the `Site` and never the files.
 
 pub mod articles;
+pub mod authors;
+pub mod corrections;
+pub mod deals;
 pub mod entities;
 pub mod images;
 pub mod language;
@@ -13,8 +16,12 @@ pub mod limits;
 pub mod links;
 pub mod mentions;
 pub mod picture;
+pub mod news;
+pub mod places;
+pub mod related;
+pub mod translations;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -23,15 +30,18 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::load::frontmatter::{ArticleFront, EntityFront, PageFront, SourceFront};
+use crate::load::frontmatter::{ArticleFront, AuthorFront, EntityFront, PageFront, SourceFront};
 use crate::load::{Document, Loaded};
 use crate::markdown;
 use crate::slug::slugify;
-use articles::{ArticleHead, Correction, Deal, check_head, check_slug, is_published};
+use articles::{ArticleHead, Correction, check_head, check_slug, is_published};
+pub use deals::Deal;
+use deals::PlacedDeal;
 pub use entities::{Entity, EntityRegistry};
 use images::{ImageAsset, ImageUse};
 pub use links::LinkResolver;
 use mentions::MentionFinder;
+pub use places::DealIndex;
 
 #[derive(Debug)]
 pub struct Article {
@@ -42,8 +52,14 @@ pub struct Article {
     pub updated: Option<DateTime<FixedOffset>>,
     /// Plain text: the front matter's `summary`, else the first paragraph.
     pub summary: String,
-    /// The site's language, or the one its script shows (`zh`, `ja`, `ko`): see `language`.
+    /// Its `language` key (in BCP 47's canonical case), else the site's language, or the one
+    /// its script shows (`zh`, `ja`, `ko`): see `language`.
     pub language: String,
+    /// The slug of the original this article translates (`translation_of`).
+    pub translation_of: Option<String>,
+    /// The other versions of its story, by index: the original first, then by language.
+    /// Empty for an article in one language only.
+    pub translations: Vec<usize>,
     pub tags: Vec<usize>,
     pub entities: Vec<usize>,
     /// Registered entities found in the text: (entity, times), including tagged ones.
@@ -52,6 +68,7 @@ pub struct Article {
     pub draft: bool,
     pub source: Option<SourceFront>,
     pub corrections: Vec<Correction>,
+    /// Resolved: investors and place are entity ids.
     pub deals: Vec<Deal>,
     /// The lead image (`[image]`).
     pub image: Option<ImageUse>,
@@ -63,6 +80,8 @@ pub struct Article {
     /// The names the article's front matter and text give, before `assemble` resolves them
     /// to `tags`, `entities` and `mentions`: what `Model::update` re-resolves.
     pub(crate) named: Named,
+    /// Where its `language` and `translation_of` keys are: what `translations::check` points at.
+    pub(crate) declared: translations::Declared,
 }
 
 /// What one article names, as it names it: tags and entities (whitespace collapsed, with
@@ -73,13 +92,58 @@ pub(crate) struct Named {
     tags: Vec<Term>,
     entities: Vec<Term>,
     mentions: Vec<(usize, usize)>,
+    /// Deals with their places resolved (registry ids of place profiles); `assemble`
+    /// resolves their investors, which may add entities.
+    deals: Vec<PlacedDeal>,
+    /// The document's place among all article files in path order, as `load` reads them.
+    order: usize,
+    /// Which drafting made this article: a number no other drafting in this process had.
+    /// What `draft_article` set is unchanged while it is (`serve` keys hashes by it).
+    pub(crate) revision: u64,
 }
+
+/// Counts draftings, for `Named::revision`.
+static DRAFTINGS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// A name as written (runs of whitespace as one space) and its slug, computed once.
 #[derive(Debug, Clone)]
 pub(crate) struct Term {
     pub(crate) text: String,
     pub(crate) slug: String,
+    /// The lookup key of an entity name (`entities::name_key`); empty for tags.
+    pub(crate) key: String,
+}
+
+#[cfg(test)]
+impl Article {
+    /// An article with only entities and tags, for the tests of indexes.
+    pub fn for_test(entities: Vec<usize>, tags: Vec<usize>) -> Self {
+        let date = DateTime::parse_from_rfc3339("2020-01-01T00:00:00+00:00").unwrap_or_default();
+        Article {
+            path: PathBuf::new(),
+            title: String::new(),
+            slug: String::new(),
+            date,
+            updated: None,
+            summary: String::new(),
+            language: "en".into(),
+            translation_of: None,
+            translations: Vec::new(),
+            tags,
+            entities,
+            mentions: Vec::new(),
+            authors: Vec::new(),
+            draft: false,
+            source: None,
+            corrections: Vec::new(),
+            deals: Vec::new(),
+            extra: toml::Table::new(),
+            html: String::new(),
+            word_count: 0,
+            named: Named::default(),
+            declared: translations::Declared::default(),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -113,6 +177,17 @@ pub struct Site {
     pub static_files: Vec<PathBuf>,
     /// Every local image the site shows, by source path: the `images` stage makes their files.
     pub images: Vec<Arc<ImageAsset>>,
+    /// Every deal, newest first, rolled up the `parent` tree, with the facets of `/deals/`.
+    pub deals: DealIndex,
+    /// The languages with articles, each with its list and feed; empty when all articles are
+    /// in one language (the home page and the site feed are then that language's list).
+    pub languages: Vec<language::Language>,
+    /// Every byline and author profile, sorted by slug.
+    pub authors: Vec<authors::Author>,
+    /// Each article's related articles, best first, by article index.
+    pub related: Vec<Vec<usize>>,
+    /// Every correction, newest first.
+    pub corrections: Vec<corrections::CorrectionRef>,
 }
 
 /// The source documents the model was built from, handed back for `gazette check`, whose
@@ -123,6 +198,7 @@ pub struct Sources {
     pub articles: Vec<Document<ArticleFront>>,
     pub entities: Vec<Document<EntityFront>>,
     pub pages: Vec<Document<PageFront>>,
+    pub authors: Vec<Document<AuthorFront>>,
 }
 
 /// Builds the model; `None` when there were errors (all of them are in the diagnostics).
@@ -146,6 +222,8 @@ struct Context {
     finder: MentionFinder,
     /// The entities of the profiles (rendered), before articles add theirs.
     profiles: EntityRegistry,
+    /// The author profiles (rendered).
+    authors: Vec<authors::AuthorProfile>,
     /// The earliest date of an article left out only for being in the future: once the clock
     /// passes it, the published articles change.
     next_scheduled: Option<DateTime<FixedOffset>>,
@@ -190,15 +268,22 @@ impl Model {
             };
             let published = is_published(&document.front, head.date, &config);
             let old = self.site.articles.iter().find(|a| a.path == document.path);
-            let known = self.sources.articles.iter().find(|d| d.path == document.path);
+            let order = self.sources.articles.binary_search_by(|d| d.path.cmp(&document.path)).ok();
+            let known = order.map(|at| &self.sources.articles[at]);
             match (known, old, published) {
                 (Some(_), None, false) => {}
                 (Some(known), Some(old), true)
-                    if old.slug == head.slug && same_names(&known.front.entities, &document.front.entities) =>
+                    if old.slug == head.slug
+                        && same_names(&known.front.entities, &document.front.entities)
+                        && !in_story(old, document) =>
                 {
                     let context = &self.context;
-                    let draft = draft_article(document, head, &context.resolver, &context.finder, &config.language);
-                    let (article, warnings) = draft.into_article();
+                    let mut draft = draft_article(document, head, &context.resolver, &context.finder, &config.language);
+                    let places = deals::PlaceNames::new(&context.profiles);
+                    let (placed, problems) = deals::resolve_places(document, &draft.head.deals, &places);
+                    draft.deals = placed;
+                    draft.diagnostics.extend(problems);
+                    let (article, warnings) = draft.into_article(order.unwrap_or_default());
                     diagnostics.extend(warnings);
                     drafted.push(article);
                 }
@@ -226,11 +311,17 @@ impl Model {
         // The catalog keeps every image resolved so far: one dropped by this edit stays
         // published until the next full rebuild.
         let images = context.resolver.images.assets();
-        let site = assemble(config, articles, context.profiles.clone(), pages, static_files, images);
+        let site = assemble(config, articles, context.profiles.clone(), context.authors.clone(), pages, static_files, images);
         let next_scheduled = next_scheduled(&site, &sources);
         let model = Model { site, sources, context: Context { next_scheduled, ..context } };
         Ok((model, Reach::Articles, diagnostics))
     }
+}
+
+/// Whether an article belongs to a story in several languages, before or after its change:
+/// stories are grouped and checked across articles (`translations::check`), by the whole model.
+fn in_story(old: &Article, document: &Document<ArticleFront>) -> bool {
+    !old.translations.is_empty() || old.translation_of.is_some() || document.front.translation_of.is_some()
 }
 
 /// Two lists of front-matter names, compared as written.
@@ -252,11 +343,12 @@ impl Sources {
     }
 
     fn into_loaded(self, static_files: Vec<PathBuf>) -> Loaded {
-        let Sources { articles, entities, pages } = self;
+        let Sources { articles, entities, pages, authors } = self;
         Loaded {
             articles,
             entities,
             pages,
+            authors,
             templates: Vec::new(),
             static_files,
             content_images: Vec::new(),
@@ -297,14 +389,23 @@ pub struct ArticleDraft {
     extra: toml::Table,
     body: markdown::Rendered,
     language: String,
+    declared: translations::Declared,
     mentions: Vec<(usize, usize)>,
+    /// Set by the model once places are resolved; `serve` keeps the previous resolution.
+    deals: Vec<PlacedDeal>,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl ArticleDraft {
+    /// Where its `language` and `translation_of` keys are, for the translation checks.
+    pub fn declared(&self) -> &translations::Declared {
+        &self.declared
+    }
+
     /// The finished article, its names not yet resolved (`assemble` does), and the draft's
     /// diagnostics.
-    pub fn into_article(self) -> (Article, Vec<Diagnostic>) {
+    /// `order` is the document's place among all article files in path order.
+    pub fn into_article(self, order: usize) -> (Article, Vec<Diagnostic>) {
         let head = self.head;
         let article = Article {
             path: self.path,
@@ -314,6 +415,9 @@ impl ArticleDraft {
             updated: head.updated,
             summary: self.summary.unwrap_or(self.body.first_paragraph),
             language: self.language,
+            translation_of: self.declared.translation_of.as_ref().map(|(slug, _)| slug.clone()),
+            translations: Vec::new(),
+            declared: self.declared,
             tags: Vec::new(),
             entities: Vec::new(),
             mentions: Vec::new(),
@@ -321,7 +425,7 @@ impl ArticleDraft {
             draft: self.draft,
             source: self.source,
             corrections: head.corrections,
-            deals: head.deals,
+            deals: Vec::new(),
             images: self
                 .image
                 .iter()
@@ -333,7 +437,14 @@ impl ArticleDraft {
             extra: self.extra,
             html: self.body.html,
             word_count: self.body.word_count,
-            named: Named { tags: self.tags, entities: self.entities, mentions: self.mentions },
+            named: Named {
+                tags: self.tags,
+                entities: self.entities,
+                mentions: self.mentions,
+                deals: self.deals,
+                order,
+                revision: DRAFTINGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            },
         };
         (article, self.diagnostics)
     }
@@ -344,36 +455,52 @@ impl ArticleDraft {
 /// large site never holds all sources and all rendered bodies at the same time. The sources
 /// come back beside the model too, for the lints of `gazette check` when the model failed.
 fn build_model(config: Config, loaded: Loaded, keep_sources: bool) -> (Option<Model>, Sources, Vec<Diagnostic>) {
-    let Loaded { articles: article_docs, entities: entity_docs, pages: page_docs, static_files, .. } = loaded;
+    let Loaded {
+        articles: article_docs,
+        entities: entity_docs,
+        pages: page_docs,
+        authors: author_docs,
+        static_files,
+        ..
+    } = loaded;
     let (mut registry, mut diagnostics) = EntityRegistry::from_profiles(&entity_docs);
 
     let heads = published_heads(&article_docs, &config, &mut diagnostics);
     let published: Vec<(&Document<ArticleFront>, &ArticleHead)> =
         article_docs.iter().zip(&heads).filter_map(|(d, h)| h.as_ref().map(|h| (d, h))).collect();
+    let unpublished_slugs = unpublished_slugs(&article_docs, &heads);
     check_unique_slugs(&published, &mut diagnostics);
     let page_heads = check_pages(&page_docs, &config, &mut diagnostics);
     let resolver = LinkResolver::new(&config, &published, &page_heads, &registry);
     drop(published);
     let finder = MentionFinder::new(&registry.profile_names());
+    let places = deals::PlaceNames::new(&registry);
 
     let mut slots: Vec<Option<Document<ArticleFront>>> = article_docs.into_iter().map(Some).collect();
     let drafted: Vec<(Article, Vec<Diagnostic>)> = slots
         .par_iter_mut()
         .zip(heads)
-        .filter_map(|(slot, head)| {
-            let draft = draft_article(slot.as_ref()?, head?, &resolver, &finder, &config.language);
+        .enumerate()
+        .filter_map(|(order, (slot, head))| {
+            let document = slot.as_ref()?;
+            let mut draft = draft_article(document, head?, &resolver, &finder, &config.language);
+            let (placed, problems) = deals::resolve_places(document, &draft.head.deals, &places);
+            draft.deals = placed;
+            draft.diagnostics.extend(problems);
             if !keep_sources {
                 *slot = None;
             }
-            Some(draft.into_article())
+            Some(draft.into_article(order))
         })
         .collect();
+    drop(places);
 
     for document in &entity_docs {
         if let Some(id) = registry.resolve(document.front.name.get_ref()) {
             let (profile, warnings) =
                 resolver.render(&document.path, document.body(), document.body_line(), &document.text);
             registry.entities[id].profile_html = profile.html;
+            registry.entities[id].summary = profile.first_paragraph;
             diagnostics.extend(warnings);
             registry.entities[id].image = document.front.image.as_ref().and_then(|image| {
                 images::resolve_front(&resolver.images, document, image).map_err(|error| diagnostics.push(error)).ok()
@@ -381,22 +508,41 @@ fn build_model(config: Config, loaded: Loaded, keep_sources: bool) -> (Option<Mo
         }
     }
     let pages = build_pages(page_heads, &resolver, &mut diagnostics);
+    let mut bio_warnings = Vec::new();
+    let (author_profiles, author_errors) = authors::check_profiles(&author_docs, |document| {
+        let (bio, warnings) = resolver.render(&document.path, document.body(), document.body_line(), &document.text);
+        bio_warnings.extend(warnings);
+        bio
+    });
+    diagnostics.extend(author_errors.into_iter().chain(bio_warnings));
     let mut articles = Vec::with_capacity(drafted.len());
     for (article, warnings) in drafted {
         diagnostics.extend(warnings);
         articles.push(article);
     }
 
-    let sources = Sources { articles: slots.into_iter().flatten().collect(), entities: entity_docs, pages: page_docs };
+    let versions: Vec<translations::Version> = articles
+        .iter()
+        .map(|a| translations::Version { path: &a.path, slug: &a.slug, language: &a.language, declared: &a.declared })
+        .collect();
+    diagnostics.extend(translations::check(&versions, &unpublished_slugs));
+    drop(versions);
+
+    let sources = Sources {
+        articles: slots.into_iter().flatten().collect(),
+        entities: entity_docs,
+        pages: page_docs,
+        authors: author_docs,
+    };
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (None, sources, diagnostics);
     }
     let profiles = if keep_sources { registry.clone() } else { EntityRegistry::default() };
     let images = resolver.images.assets();
-    let site = assemble(config, articles, registry, pages, static_files, images);
+    let site = assemble(config, articles, registry, author_profiles.clone(), pages, static_files, images);
     let next_scheduled = if keep_sources { next_scheduled(&site, &sources) } else { None };
-    let context = Context { resolver, finder, profiles, next_scheduled };
-    let empty = Sources { articles: Vec::new(), entities: Vec::new(), pages: Vec::new() };
+    let context = Context { resolver, finder, profiles, authors: author_profiles, next_scheduled };
+    let empty = Sources { articles: Vec::new(), entities: Vec::new(), pages: Vec::new(), authors: Vec::new() };
     (Some(Model { site, sources, context }), empty, diagnostics)
 }
 
@@ -435,7 +581,7 @@ pub fn draft_article(
     let (mut body, mut diagnostics) =
         resolver.render(&document.path, document.body(), document.body_line(), &document.text);
     let mentions = finder.find(&body.text);
-    let language = language::detect(&[&head.title, &body.text], site_language);
+    let (language, declared) = language::resolve(document, &[&head.title, &body.text], site_language, &mut diagnostics);
     body.text = String::new();
     let mut keep_named = |names: &[toml::Spanned<String>], field: &str, what: &str, hint: &str| -> Vec<Term> {
         let mut kept = Vec::with_capacity(names.len());
@@ -443,7 +589,7 @@ pub fn draft_article(
         for name in names {
             let (normal, warning) = limits::normalize_name(&fragment, name, field);
             diagnostics.extend(warning);
-            let text = markdown::collapse_whitespace(&normal);
+            let text = crate::slug::collapse_whitespace(&normal);
             let slug = slugify(&text);
             if slug.is_empty() {
                 let message = format!("the {what} {:?} has no letters or digits, so it has no URL", name.get_ref());
@@ -454,13 +600,15 @@ pub fn draft_article(
             {
                 diagnostics.push(error);
             } else {
-                kept.push(Term { text, slug });
+                let key = if field == "entities" { entities::name_key(&text) } else { String::new() };
+                kept.push(Term { text, slug, key });
             }
         }
         kept
     };
     let tags = keep_named(&front.tags, "tags", "tag", "remove it, or write it with letters or digits");
     let entities = keep_named(&front.entities, "entities", "entity", "write the entity's name or one of its aliases");
+    let authors = keep_named(&front.authors, "authors", "byline", "write the author's name: each byline gets a page");
     let image = front.image.as_ref().and_then(|image| {
         images::resolve_front(&resolver.images, document, image).map_err(|error| diagnostics.push(error)).ok()
     });
@@ -469,15 +617,17 @@ pub fn draft_article(
         head,
         tags,
         entities,
-        summary: front.summary.as_deref().map(markdown::collapse_whitespace),
-        authors: front.authors.clone(),
+        summary: front.summary.as_deref().map(crate::slug::collapse_whitespace),
+        authors: authors.into_iter().map(|term| term.text).collect(),
         draft: front.draft,
         source: front.source.clone(),
         image,
         extra: front.extra.clone(),
         body,
         language,
+        declared,
         mentions,
+        deals: Vec::new(),
         diagnostics,
     }
 }
@@ -513,12 +663,26 @@ fn build_pages(page_heads: Vec<PageHead>, resolver: &LinkResolver, diagnostics: 
                     .front
                     .summary
                     .as_deref()
-                    .map_or_else(|| body.first_paragraph.clone(), markdown::collapse_whitespace),
+                    .map_or_else(|| body.first_paragraph.clone(), crate::slug::collapse_whitespace),
                 date,
                 updated,
                 html: body.html,
                 extra: document.front.extra.clone(),
             }
+        })
+        .collect()
+}
+
+/// The slugs of the articles this build leaves out (drafts, scheduled, or broken ones): a
+/// `translation_of` naming one is not reported as naming no article.
+fn unpublished_slugs(documents: &[Document<ArticleFront>], heads: &[Option<ArticleHead>]) -> HashSet<String> {
+    documents
+        .iter()
+        .zip(heads)
+        .filter(|(_, head)| head.is_none())
+        .map(|(document, _)| match &document.front.slug {
+            Some(slug) => slug.get_ref().clone(),
+            None => slugify(&document.stem()),
         })
         .collect()
 }
@@ -644,20 +808,32 @@ fn assemble(
     config: Config,
     mut articles: Vec<Article>,
     mut registry: EntityRegistry,
+    author_profiles: Vec<authors::AuthorProfile>,
     pages: Vec<Page>,
     static_files: Vec<PathBuf>,
     images: Vec<Arc<ImageAsset>>,
 ) -> Site {
     // Path order, as `load` reads them: an entity without a profile is spelt as the first
     // article that names it.
-    articles.sort_by(|a, b| a.path.cmp(&b.path));
+    articles.sort_unstable_by_key(|a| a.named.order);
     let mut tag_index = TagIndex::default();
     for article in &mut articles {
         article.tags = unique(article.named.tags.iter().map(|term| tag_index.add(term)));
-        article.entities = unique(article.named.entities.iter().filter_map(|term| registry.resolve_or_add(&term.text)));
+        article.entities = unique(article.named.entities.iter().filter_map(|term| registry.resolve_or_add_term(term)));
         article.mentions.clone_from(&article.named.mentions);
+        article.deals = article
+            .named
+            .deals
+            .iter()
+            .map(|placed| deals::resolve_investors(placed.clone(), |name| registry.resolve_or_add(name)))
+            .collect();
     }
-    index(config, articles, tag_index, registry, pages, static_files, images)
+    let mut site = index(config, articles, tag_index, registry, pages, static_files, images);
+    // Derived from the sorted articles and indexes: authors, related articles, corrections.
+    site.authors = authors::index(author_profiles, &site.articles);
+    site.related = related::related(&site.articles, &site.tags, &site.entities);
+    site.corrections = corrections::index(&site.articles);
+    site
 }
 
 /// The ids in first-seen order, each once.
@@ -669,6 +845,41 @@ fn unique(ids: impl Iterator<Item = usize>) -> Vec<usize> {
         }
     }
     kept
+}
+
+/// Ids sorted by `compare`, and their ranks: `rank[id]` is the id's place in that order.
+fn ranks(count: usize, compare: impl Fn(usize, usize) -> std::cmp::Ordering) -> (Vec<usize>, Vec<usize>) {
+    let mut order: Vec<usize> = (0..count).collect();
+    order.sort_by(|&a, &b| compare(a, b));
+    let mut rank = vec![0; count];
+    for (place, &id) in order.iter().enumerate() {
+        rank[id] = place;
+    }
+    (order, rank)
+}
+
+/// The tags sorted by slug, each named by its most used spelling, and each id's new place.
+fn sorted_tags(tag_index: &TagIndex) -> (Vec<Tag>, Vec<usize>) {
+    let (order, rank) = ranks(tag_index.slugs.len(), |a, b| tag_index.slugs[a].cmp(&tag_index.slugs[b]));
+    let tags = order
+        .iter()
+        .map(|&id| Tag { name: tag_index.name(id), slug: tag_index.slugs[id].clone(), articles: Vec::new() })
+        .collect();
+    (tags, rank)
+}
+
+/// The entities sorted by slug, their parents and children remapped, and each id's new place.
+fn sorted_entities(mut entities: Vec<Entity>) -> (Vec<Entity>, Vec<usize>) {
+    let (order, rank) = ranks(entities.len(), |a, b| entities[a].slug.cmp(&entities[b].slug));
+    let mut slots: Vec<Option<Entity>> = entities.drain(..).map(Some).collect();
+    let mut entities: Vec<Entity> = order.iter().filter_map(|&id| slots[id].take()).collect();
+    for entity in &mut entities {
+        entity.parent = entity.parent.map(|p| rank[p]);
+        for child in &mut entity.children {
+            *child = rank[*child];
+        }
+    }
+    (entities, rank)
 }
 
 /// Sorts everything and builds the cross-references: articles of each tag and entity,
@@ -683,34 +894,11 @@ fn index(
     images: Vec<Arc<ImageAsset>>,
 ) -> Site {
     articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    translations::link(&mut articles);
+    let languages = language::lists(&articles, &config.language);
 
-    // Tags and entities sorted by slug; ids are remapped to the sorted order.
-    let mut tag_order: Vec<usize> = (0..tag_index.slugs.len()).collect();
-    tag_order.sort_by(|&a, &b| tag_index.slugs[a].cmp(&tag_index.slugs[b]));
-    let mut tag_rank = vec![0; tag_order.len()];
-    for (rank, &id) in tag_order.iter().enumerate() {
-        tag_rank[id] = rank;
-    }
-    let mut tags: Vec<Tag> = tag_order
-        .iter()
-        .map(|&id| Tag { name: tag_index.name(id), slug: tag_index.slugs[id].clone(), articles: Vec::new() })
-        .collect();
-
-    let mut entities = registry.entities;
-    let mut entity_order: Vec<usize> = (0..entities.len()).collect();
-    entity_order.sort_by(|&a, &b| entities[a].slug.cmp(&entities[b].slug));
-    let mut entity_rank = vec![0; entity_order.len()];
-    for (rank, &id) in entity_order.iter().enumerate() {
-        entity_rank[id] = rank;
-    }
-    let mut slots: Vec<Option<Entity>> = entities.drain(..).map(Some).collect();
-    let mut entities: Vec<Entity> = entity_order.iter().filter_map(|&id| slots[id].take()).collect();
-    for entity in &mut entities {
-        entity.parent = entity.parent.map(|p| entity_rank[p]);
-        for child in &mut entity.children {
-            *child = entity_rank[*child];
-        }
-    }
+    let (mut tags, tag_rank) = sorted_tags(&tag_index);
+    let (mut entities, entity_rank) = sorted_entities(registry.entities);
     let names: Vec<String> = entities.iter().map(|e| e.name.clone()).collect();
     for entity in &mut entities {
         entity.children.sort_by(|&a, &b| names[a].cmp(&names[b]));
@@ -728,6 +916,12 @@ fn index(
         }
         for (entity, _) in &mut article.mentions {
             *entity = entity_rank[*entity];
+        }
+        for deal in &mut article.deals {
+            deal.place = entity_rank[deal.place];
+            for investor in &mut deal.investors {
+                *investor = entity_rank[*investor];
+            }
         }
         article.mentions.sort_unstable();
         for &(entity, _) in &article.mentions {
@@ -750,5 +944,19 @@ fn index(
         entity.related = related;
     }
     pages.sort_by(|a, b| a.slug.cmp(&b.slug));
-    Site { config, articles, tags, entities, pages, static_files, images }
+    let deals = places::index(&articles, &entities, config.deals);
+    Site {
+        config,
+        articles,
+        tags,
+        entities,
+        pages,
+        static_files,
+        images,
+        languages,
+        deals,
+        authors: Vec::new(),
+        related: Vec::new(),
+        corrections: Vec::new(),
+    }
 }

@@ -76,26 +76,38 @@ pub fn entry_id(site: &Site, article: usize) -> String {
 
 /// The newest change among the site's articles: a stable `updated` for empty feeds.
 fn site_updated(site: &Site) -> Option<DateTime<FixedOffset>> {
-    site.articles.iter().map(|a| a.updated.unwrap_or(a.date)).max()
+    site.articles.iter().map(|a| a.modified()).max()
 }
 
-/// A feed; `entry` gives an article's `<entry>` element (cached by the caller).
+/// A feed in the site's language; `entry` gives an article's `<entry>` element (cached by the
+/// caller).
 pub fn atom<'e>(site: &Site, spec: &FeedSpec, entry: impl Fn(usize) -> &'e str) -> String {
+    atom_in(site, &site.config.language, spec, entry)
+}
+
+/// A feed whose `xml:lang` is `language` (a language's own feed, `/<lang>/atom.xml`).
+pub fn atom_in<'e>(site: &Site, language: &str, spec: &FeedSpec, entry: impl Fn(usize) -> &'e str) -> String {
     let config = &site.config;
     let entries: Vec<usize> = spec.articles.iter().copied().take(config.feed_limit).collect();
     let updated = entries
         .iter()
-        .map(|&i| site.articles[i].updated.unwrap_or(site.articles[i].date))
+        .map(|&i| site.articles[i].modified())
         .max()
         .or_else(|| site_updated(site))
         .map_or_else(|| "1970-01-01T00:00:00+00:00".to_string(), |d| d.to_rfc3339());
 
     let mut xml = String::with_capacity(1024 + entries.iter().map(|&i| entry(i).len()).sum::<usize>());
     xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    let _ = writeln!(xml, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", escape_xml(&config.language));
+    let _ = writeln!(xml, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", escape_xml(language));
     let _ = writeln!(xml, "  <title type=\"text\">{}</title>", escape_xml(&spec.title));
     if !config.description.is_empty() {
-        let _ = writeln!(xml, "  <subtitle type=\"text\">{}</subtitle>", escape_xml(&config.description));
+        // The description is written in the site's language, whatever the feed's.
+        let lang = if language == config.language {
+            String::new()
+        } else {
+            format!(" xml:lang=\"{}\"", escape_xml(&config.language))
+        };
+        let _ = writeln!(xml, "  <subtitle type=\"text\"{lang}>{}</subtitle>", escape_xml(&config.description));
     }
     let _ =
         writeln!(xml, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", escape_xml(&spec.feed_url));
@@ -111,17 +123,23 @@ pub fn atom<'e>(site: &Site, spec: &FeedSpec, entry: impl Fn(usize) -> &'e str) 
     xml
 }
 
-/// One article's `<entry>`, the same in every feed that lists it.
+/// One article's `<entry>`, the same in every feed that lists it: an article in another
+/// language than the site's says so with `xml:lang` (in its own language's feed too, where
+/// it repeats the feed's).
 pub fn entry(site: &Site, urls: &Urls, index: usize) -> String {
     let article = &site.articles[index];
     let url = urls.of(&urls::article_dir(&article.slug));
     let mut xml = String::with_capacity(article.html.len() * 5 / 4 + 1024);
-    xml.push_str("  <entry>\n");
+    if article.language == site.config.language {
+        xml.push_str("  <entry>\n");
+    } else {
+        let _ = writeln!(xml, "  <entry xml:lang=\"{}\">", escape_xml(&article.language));
+    }
     let _ = writeln!(xml, "    <title type=\"text\">{}</title>", escape_xml(&article.title));
     let _ = writeln!(xml, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", escape_xml(&url));
     let _ = writeln!(xml, "    <id>{}</id>", escape_xml(&entry_id(site, index)));
     let _ = writeln!(xml, "    <published>{}</published>", article.date.to_rfc3339());
-    let _ = writeln!(xml, "    <updated>{}</updated>", article.updated.unwrap_or(article.date).to_rfc3339());
+    let _ = writeln!(xml, "    <updated>{}</updated>", article.modified().to_rfc3339());
     for author in &article.authors {
         let _ = writeln!(xml, "    <author><name>{}</name></author>", escape_xml(author));
     }
@@ -146,17 +164,38 @@ pub fn entry(site: &Site, urls: &Urls, index: usize) -> String {
 pub struct SitemapEntry {
     pub url: String,
     pub lastmod: Option<String>,
+    /// The page's language versions, (hreflang, URL), as its `<link rel="alternate">`s.
+    pub alternates: Vec<(String, String)>,
 }
+
+const XHTML_NAMESPACE: &str = "http://www.w3.org/1999/xhtml";
 
 pub fn sitemap(entries: &[SitemapEntry]) -> String {
     let mut xml = String::with_capacity(entries.len() * 96 + 128);
     xml.push_str(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"",
     );
+    // The xhtml namespace only where a page has language versions, so that a sitemap of one
+    // language stays plain sitemaps.org XML.
+    if entries.iter().any(|e| !e.alternates.is_empty()) {
+        let _ = write!(xml, " xmlns:xhtml=\"{XHTML_NAMESPACE}\"");
+    }
+    xml.push_str(">\n");
     for entry in entries {
         let _ = write!(xml, "  <url><loc>{}</loc>", escape_xml(&entry.url));
         if let Some(lastmod) = &entry.lastmod {
             let _ = write!(xml, "<lastmod>{lastmod}</lastmod>");
+        }
+        for (hreflang, url) in &entry.alternates {
+            let _ = write!(
+                xml,
+                "\n    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                escape_xml(hreflang),
+                escape_xml(url)
+            );
+        }
+        if !entry.alternates.is_empty() {
+            xml.push_str("\n  ");
         }
         xml.push_str("</url>\n");
     }
@@ -177,7 +216,11 @@ pub fn sitemap_index(part_urls: &[String]) -> String {
 }
 
 pub fn robots(urls: &Urls) -> String {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", urls.of("sitemap.xml"))
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\nSitemap: {}\n",
+        urls.of("sitemap.xml"),
+        urls.of(&urls::news_sitemap_file(0))
+    )
 }
 
 #[cfg(test)]

@@ -5,9 +5,16 @@
 //! `Renderer` is built once per build (templates compiled, article cards prepared) and is
 //! then shared by all threads.
 
+pub mod amounts;
+pub mod chart;
+mod deal_data;
+mod deal_pages;
+pub mod deal_views;
 pub mod feeds;
 pub mod image_view;
+mod newsroom;
 pub mod reads;
+pub mod structured_data;
 pub mod templates;
 pub mod views;
 
@@ -43,6 +50,8 @@ pub struct Renderer<'a> {
     /// Each article's Atom `<entry>`, made the first time a feed needs it and shared by all.
     feed_entries: Vec<OnceLock<String>>,
     sitemap: Vec<SitemapEntry>,
+    /// One row per deal, by deal id (`deal_views::rows`).
+    deal_rows: Vec<Value>,
 }
 
 impl<'a> Renderer<'a> {
@@ -59,7 +68,8 @@ impl<'a> Renderer<'a> {
         let site_value = site_value(site, &urls);
         let sitemap = sitemap_entries(site, &urls, outputs);
         let feed_entries = (0..site.articles.len()).map(|_| OnceLock::new()).collect();
-        Renderer { site, templates, urls, site_value, cards, feed_entries, sitemap }
+        let deal_rows = deal_views::rows(site, &urls, &cards);
+        Renderer { site, templates, urls, site_value, cards, feed_entries, sitemap, deal_rows }
     }
 
     pub fn site(&self) -> &'a Site {
@@ -98,21 +108,43 @@ impl<'a> Renderer<'a> {
                 )?
             }
             Content::EntityIndex => self.render_entity_index(output)?,
-            Content::Entity { entity, page } => {
-                let entry = &site.entities[*entity];
-                let entity_value = self.entity_value(*entity);
+            Content::Entity { entity, page } => self.render_entity(output, *entity, *page)?,
+            Content::Archive => self.render_archive(output)?,
+            Content::Deals { page } => self.render_deals(output, None, *page)?,
+            Content::DealFacet { facet, page } => self.render_deals(output, Some(*facet), *page)?,
+            Content::DealsFeed => deal_data::atom(site, &self.urls),
+            Content::DealsCsv => deal_data::csv(site, &self.urls),
+            Content::DealsJson => deal_data::json(site, &self.urls),
+            Content::Language { language, page } => {
+                let entry = &site.languages[*language];
                 self.render_list(
-                    "entity.html",
+                    "language.html",
                     output,
                     *page,
-                    &entry.tagged,
-                    |n| urls::entity_dir(&entry.slug, n),
-                    vec![("entity", entity_value)],
+                    &entry.articles,
+                    |n| urls::language_dir(&entry.folder, n),
+                    vec![("language", views::language(entry, &self.urls))],
                 )?
             }
-            Content::Archive => self.render_archive(output)?,
+            Content::AuthorIndex => self.render_author_index(output)?,
+            Content::Author { author, page } => self.render_author(output, *author, *page)?,
+            Content::AuthorFeed(author) => self.author_feed(*author),
+            Content::Corrections { page } => self.render_corrections(output, *page)?,
+            Content::CorrectionsFeed => self.corrections_feed(),
+            Content::NewsSitemap => self.news_sitemap(0),
+            Content::NewsSitemapPart(part) => self.news_sitemap(*part),
             Content::Search => self.render_search(output)?,
             Content::NotFound => self.render_template("404.html", output, vec![])?,
+            _ => return Ok(self.render_text(output)),
+        };
+        Ok(Body::Bytes(text.into_bytes()))
+    }
+
+    /// The outputs that are not templates: feeds, sitemaps, robots.txt, theme assets, static
+    /// files.
+    fn render_text(&self, output: &Output) -> Body {
+        let site = self.site;
+        let text = match &output.content {
             Content::TagFeed(tag) => {
                 let entry = &site.tags[*tag];
                 self.feed(
@@ -128,6 +160,11 @@ impl<'a> Renderer<'a> {
                     &urls::entity_dir(&entry.slug, 1),
                     &entry.tagged,
                 )
+            }
+            Content::LanguageFeed(language) => {
+                let entry = &site.languages[*language];
+                let title = format!("{} — {}", crate::model::language::autonym(&entry.tag), site.config.title);
+                self.feed_in(&entry.tag, title, &urls::language_dir(&entry.folder, 1), &entry.articles)
             }
             Content::SiteFeed => {
                 self.feed(site.config.title.clone(), "", &(0..site.articles.len()).collect::<Vec<_>>())
@@ -148,18 +185,47 @@ impl<'a> Renderer<'a> {
                 let asset = crate::theme::ASSETS.iter().find(|a| a.name == *name).map_or("", |a| a.text);
                 asset.to_string()
             }
-            Content::Static(path) => return Ok(Body::File(site.config.root.join(crate::load::STATIC_DIR).join(path))),
-            Content::Image(path) => return Ok(Body::File(path.clone())),
+            Content::Static(path) => return Body::File(site.config.root.join(crate::load::STATIC_DIR).join(path)),
+            Content::Image(path) => return Body::File(path.clone()),
+            // Template outputs, and the feeds and data files made beside them, are rendered by
+            // `render`.
+            Content::Deals { .. }
+            | Content::DealFacet { .. }
+            | Content::DealsFeed
+            | Content::DealsCsv
+            | Content::DealsJson
+            | Content::AuthorIndex
+            | Content::Author { .. }
+            | Content::AuthorFeed(_)
+            | Content::Corrections { .. }
+            | Content::CorrectionsFeed
+            | Content::NewsSitemap
+            | Content::NewsSitemapPart(_)
+            | Content::Home { .. }
+            | Content::Article(_)
+            | Content::Page(_)
+            | Content::TagIndex
+            | Content::Tag { .. }
+            | Content::EntityIndex
+            | Content::Entity { .. }
+            | Content::Archive
+            | Content::Search
+            | Content::Language { .. }
+            | Content::NotFound => String::new(),
         };
-        Ok(Body::Bytes(text.into_bytes()))
+        Body::Bytes(text.into_bytes())
     }
 
     fn context(&self, output: &Output) -> Context {
         let mut context = Context::new();
         context.insert_value("site", self.site_value.clone());
         let dir = output.path.strip_suffix("index.html").unwrap_or(&output.path);
-        context.insert("current_url", &self.urls.of(dir));
+        let url = self.urls.of(dir);
+        let (seo, breadcrumbs) = self.page_meta(output, &url);
+        context.insert("current_url", &url);
         context.insert("current_path", dir);
+        context.insert_value("seo", seo);
+        context.insert_value("breadcrumbs", breadcrumbs);
         context
     }
 
@@ -187,10 +253,24 @@ impl<'a> Renderer<'a> {
         page: usize,
         articles: &[usize],
         dir_of: impl Fn(usize) -> String,
+        values: Vec<(&'static str, Value)>,
+    ) -> Result<String, Diagnostic> {
+        let total_pages = page_count(articles.len(), self.site.config.paginate_by);
+        self.render_list_of_pages(template, output, (page, total_pages), articles, dir_of, values)
+    }
+
+    /// `render_list` with the number of pages given: an entity's pages also hold the
+    /// articles about what lies below it.
+    fn render_list_of_pages(
+        &self,
+        template: &str,
+        output: &Output,
+        (page, total_pages): (usize, usize),
+        articles: &[usize],
+        dir_of: impl Fn(usize) -> String,
         mut values: Vec<(&'static str, Value)>,
     ) -> Result<String, Diagnostic> {
         let per_page = self.site.config.paginate_by;
-        let total_pages = page_count(articles.len(), per_page);
         let items =
             articles[page_range(articles.len(), page, per_page)].iter().map(|&i| self.cards[i].clone()).collect();
         let paginator = views::paginator(items, page, total_pages, articles.len(), |n| self.urls.of(&dir_of(n)));
@@ -203,7 +283,11 @@ impl<'a> Renderer<'a> {
         // Articles are newest first: the previous (older) one comes after this one.
         let previous = self.cards.get(index + 1);
         let next = index.checked_sub(1).and_then(|i| self.cards.get(i));
-        let article_value = views::article(article, &self.cards[index], previous, next);
+        let first = self.site.deals.first_of_article.get(index).copied().unwrap_or(0);
+        let deals = self.deal_rows.get(first..first + article.deals.len()).unwrap_or_default().to_vec();
+        let story = views::story(self.site, &self.urls, index);
+        let related: Vec<Value> = self.site.related[index].iter().map(|&i| self.cards[i].clone()).collect();
+        let article_value = views::article(article, &self.cards[index], previous, next, story, deals, related);
         self.render_template("article.html", output, vec![("article", article_value)])
     }
 
@@ -263,6 +347,7 @@ impl<'a> Renderer<'a> {
             ("url", Value::from(self.urls.of(&dir))),
             ("feed_url", Value::from(self.urls.of(&format!("{dir}{}", urls::FEED_FILE)))),
             ("profile", Value::from(entry.profile_html.as_str())),
+            ("summary", Value::from(entry.summary.as_str())),
             ("has_profile", Value::from(entry.path.is_some())),
             ("image", image_view::image_value(entry.image.as_ref(), &self.urls)),
             ("parent", entry.parent.map_or_else(Value::none, link)),
@@ -272,6 +357,27 @@ impl<'a> Renderer<'a> {
             ("mention_count", Value::from(entry.mentioned_only.len())),
             ("count", Value::from(entry.tagged.len())),
         ])
+    }
+
+    fn render_entity(&self, output: &Output, entity: usize, page: usize) -> Result<String, Diagnostic> {
+        let entry = &self.site.entities[entity];
+        let mut entity_value = self.entity_value(entity);
+        if let Some(fields) = entity_value.as_map() {
+            let mut fields = fields.clone();
+            for (key, value) in self.entity_deal_values(entity) {
+                fields.insert(key.into(), value);
+            }
+            entity_value = Value::from(fields);
+        }
+        let total_pages = crate::plan::entity_page_count(self.site, entity);
+        self.render_list_of_pages(
+            "entity.html",
+            output,
+            (page, total_pages),
+            &entry.tagged,
+            |n| urls::entity_dir(&entry.slug, n),
+            vec![("entity", entity_value), ("below", self.below_value(entity, page))],
+        )
     }
 
     fn render_entity_index(&self, output: &Output) -> Result<String, Diagnostic> {
@@ -333,6 +439,10 @@ impl<'a> Renderer<'a> {
     }
 
     fn feed(&self, title: String, page_dir: &str, articles: &[usize]) -> String {
+        self.feed_in(&self.site.config.language, title, page_dir, articles)
+    }
+
+    fn feed_in(&self, language: &str, title: String, page_dir: &str, articles: &[usize]) -> String {
         let spec = FeedSpec {
             title,
             feed_url: self.urls.of(&format!("{page_dir}{}", urls::FEED_FILE)),
@@ -341,7 +451,7 @@ impl<'a> Renderer<'a> {
         };
         let entry =
             |index: usize| self.feed_entries[index].get_or_init(|| feeds::entry(self.site, &self.urls, index)).as_str();
-        feeds::atom(self.site, &spec, entry)
+        feeds::atom_in(self.site, language, &spec, entry)
     }
 }
 
@@ -396,11 +506,16 @@ pub fn site_value(site: &Site, urls: &Urls) -> Value {
         ("tags_url", Value::from(urls.of(urls::TAGS_DIR))),
         ("entities_url", Value::from(urls.of(urls::ENTITIES_DIR))),
         ("archive_url", Value::from(urls.of(urls::ARCHIVE_DIR))),
+        ("deals_url", if site.config.deals { Value::from(urls.of(&urls::deals_dir(1))) } else { Value::none() }),
+        ("authors_url", Value::from(urls.of(urls::AUTHORS_DIR))),
+        ("corrections_url", Value::from(urls.of(urls::CORRECTIONS_DIR))),
+        ("twitter_site", config.news.twitter_site.as_deref().map_or_else(Value::none, Value::from)),
         ("search_url", if site.config.search { Value::from(urls.of(urls::SEARCH_DIR)) } else { Value::none() }),
         ("stylesheets", Value::from(stylesheets)),
         ("logo_url", Value::from(logo)),
         ("pages", Value::from(pages)),
         ("article_count", Value::from(site.articles.len())),
+        ("languages", Value::from(site.languages.iter().map(|l| views::language(l, urls)).collect::<Vec<_>>())),
     ])
 }
 
@@ -411,11 +526,13 @@ fn sitemap_entries(site: &Site, urls: &Urls, outputs: &[Output]) -> Vec<SitemapE
         .filter(|o| crate::plan::in_sitemap(o))
         .map(|o| {
             let dir = o.path.strip_suffix("index.html").unwrap_or(&o.path);
-            let lastmod = match o.content {
-                Content::Article(i) => Some(site.articles[i].updated.unwrap_or(site.articles[i].date).to_rfc3339()),
-                _ => None,
+            let (lastmod, alternates) = match o.content {
+                Content::Article(i) => {
+                    (Some(site.articles[i].modified().to_rfc3339()), views::alternates(site, urls, i))
+                }
+                _ => (None, Vec::new()),
             };
-            SitemapEntry { url: urls.of(dir), lastmod }
+            SitemapEntry { url: urls.of(dir), lastmod, alternates }
         })
         .collect()
 }

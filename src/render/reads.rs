@@ -15,6 +15,7 @@ use tera::Value;
 use super::views::CardInputs;
 use crate::config::Config;
 use crate::load::TemplateFile;
+use crate::model::authors::{Author, AuthorProfile};
 use crate::model::{Article, Entity, Page, Site, Tag};
 use crate::plan::{self, Content, Output, Part};
 
@@ -93,14 +94,16 @@ pub fn global(config: &Config, templates: &[TemplateFile], site_value: &Value) -
         search,
         // Where images are cached does not change what pages show.
         image_cache: _,
+        deals,
         // "Now" decides which articles are published; the model carries that, not the pages.
         now: _,
         // Publishing settings: no page shows them.
         deploy: _,
+        news,
     } = config;
     finish(|h| {
         (root, output, title, base_url, base_path, language, description).hash(h);
-        (paginate_by, feed_limit, drafts, future, search).hash(h);
+        (paginate_by, feed_limit, drafts, future, search, deals, news).hash(h);
         let mut names: Vec<(&str, &str)> = templates.iter().map(|t| (t.name.as_str(), t.text.as_str())).collect();
         names.sort_unstable();
         names.hash(h);
@@ -109,8 +112,33 @@ pub fn global(config: &Config, templates: &[TemplateFile], site_value: &Value) -
 }
 
 /// Everything of an article that its page and its feed entries read, with tag and entity
-/// ids replaced by what they show (ids move when tags come and go).
-pub fn article_hash(site: &Site, article: &Article) -> u64 {
+/// Everything of an article that its page and its feed entries read: `own` (its
+/// `own_hash`) and its tags, entities and mentions by what they show (ids move when tags
+/// come and go).
+pub fn article_hash(site: &Site, article: &Article, own: u64) -> u64 {
+    finish(|h| {
+        own.hash(h);
+        // The other versions as the page shows them (switcher, alternates): indices move.
+        for &version in &article.translations {
+            let version = &site.articles[version];
+            (&version.slug, &version.title, &version.language, &version.translation_of).hash(h);
+        }
+        for &tag in &article.tags {
+            (&site.tags[tag].slug, &site.tags[tag].name).hash(h);
+        }
+        for &entity in &article.entities {
+            (&site.entities[entity].slug, &site.entities[entity].name).hash(h);
+        }
+        for &(entity, count) in &article.mentions {
+            (&site.entities[entity].slug, count).hash(h);
+        }
+    })
+}
+
+/// What `model::draft_article` made of an article: it changes only with a new drafting, so
+/// `serve` keeps it by `named.revision`. A field that `assemble` sets (derived from other
+/// articles) must be hashed in `article_hash` instead.
+pub fn own_hash(article: &Article) -> u64 {
     let Article {
         path,
         title,
@@ -119,9 +147,12 @@ pub fn article_hash(site: &Site, article: &Article) -> u64 {
         updated,
         summary,
         language,
-        tags,
-        entities,
-        mentions,
+        translation_of,
+        // Set by `assemble`: hashed in `article_hash`.
+        translations: _,
+        tags: _,
+        entities: _,
+        mentions: _,
         authors,
         draft,
         source,
@@ -133,21 +164,14 @@ pub fn article_hash(site: &Site, article: &Article) -> u64 {
         extra,
         html,
         word_count,
-        // Resolved into `tags`, `entities` and `mentions`, hashed by what they show.
         named: _,
+        // Where two keys are in the file, for diagnostics; the page shows `translation_of`.
+        declared: _,
     } = article;
     finish(|h| {
         (path, title, slug, date, updated, summary, language, authors, draft, html, word_count).hash(h);
+        translation_of.hash(h);
         image.hash(h);
-        for &tag in tags {
-            (&site.tags[tag].slug, &site.tags[tag].name).hash(h);
-        }
-        for &entity in entities {
-            (&site.entities[entity].slug, &site.entities[entity].name).hash(h);
-        }
-        for &(entity, count) in mentions {
-            (&site.entities[entity].slug, count).hash(h);
-        }
         source.as_ref().map(|s| (&s.name, &s.url)).hash(h);
         for correction in corrections {
             (correction.date, &correction.text).hash(h);
@@ -173,19 +197,54 @@ pub struct ArticleHashes<'a> {
 pub fn fingerprints(site: &Site, outputs: &[Output], global: u64, hashes: &ArticleHashes) -> Vec<u64> {
     use rayon::prelude::*;
     let sitemap = sitemap_hash(site, outputs);
+    let deals = deal_hashes(site, hashes.cards);
     outputs
         .par_iter()
         .map(|output| {
             finish(|h| {
                 // The path tells the page numbers; the ids in `Content` move as articles do.
                 (global, &output.path, std::mem::discriminant(&output.content)).hash(h);
-                plan::reads(site, &output.content, &mut |part| part_hash(site, part, hashes, sitemap, h));
+                let context = Context { site, hashes, sitemap, deals: &deals };
+                plan::reads(site, &output.content, &mut |part| part_hash(&context, part, h));
             })
         })
         .collect()
 }
 
-fn part_hash(site: &Site, part: Part, hashes: &ArticleHashes, sitemap: u64, h: &mut ahash::AHasher) {
+/// What a part's hash may read.
+struct Context<'a> {
+    site: &'a Site,
+    hashes: &'a ArticleHashes<'a>,
+    sitemap: u64,
+    /// By deal id (`deal_hashes`).
+    deals: &'a [u64],
+}
+
+/// Each deal's row: the deal, its article's card, the names and slugs of its investors and
+/// of its place and the places above it.
+fn deal_hashes(site: &Site, cards: &[u64]) -> Vec<u64> {
+    use rayon::prelude::*;
+    let entity = |id: usize, h: &mut ahash::AHasher| (&site.entities[id].name, &site.entities[id].slug).hash(h);
+    site.deals
+        .all
+        .par_iter()
+        .map(|at| {
+            finish(|h| {
+                let deal = &site.articles[at.article].deals[at.index];
+                (deal, at.index, cards[at.article], site.deals.rolled_up).hash(h);
+                for id in crate::model::places::chain(&site.entities, deal.place) {
+                    entity(id, h);
+                }
+                for &id in &deal.investors {
+                    entity(id, h);
+                }
+            })
+        })
+        .collect()
+}
+
+fn part_hash(context: &Context, part: Part, h: &mut ahash::AHasher) {
+    let Context { site, hashes, sitemap, .. } = *context;
     std::mem::discriminant(&part).hash(h);
     match part {
         Part::Card(i) => hashes.cards[i].hash(h),
@@ -194,9 +253,30 @@ fn part_hash(site: &Site, part: Part, hashes: &ArticleHashes, sitemap: u64, h: &
         Part::Entity(e) => entity_hash(site, e, h),
         Part::EntityLink(e) => entity_link_hash(&site.entities[e], h),
         Part::Page(i) => page_hash(&site.pages[i], h),
+        Part::Language(l) => {
+            let crate::model::language::Language { tag, folder, articles } = &site.languages[l];
+            (tag, folder, articles.len()).hash(h);
+        }
         Part::Sitemap => sitemap.hash(h),
-        Part::NewestChange => site.articles.iter().map(|a| a.updated.unwrap_or(a.date)).max().hash(h),
+        Part::NewestChange => site.articles.iter().map(|a| a.modified()).max().hash(h),
+        Part::Author(a) => author_hash(&site.authors[a], h),
+        Part::Correction(at) => {
+            let reference = site.corrections[at];
+            (reference.correction, hashes.articles[reference.article], hashes.cards[reference.article]).hash(h);
+        }
+        Part::NewsEntry(i) => {
+            let article = &site.articles[i];
+            (&article.slug, &article.title, &article.language, article.date).hash(h);
+        }
         Part::Number(n) => n.hash(h),
+        Part::Deal(d) => context.deals[d].hash(h),
+        Part::Facet(f) => {
+            let facet = &site.deals.facets[f];
+            (facet.kind, &facet.name, &facet.slug, &facet.list.totals, facet.list.deals.len()).hash(h);
+            if let Some(entity) = facet.entity {
+                entity_link_hash(&site.entities[entity], h);
+            }
+        }
     }
 }
 
@@ -206,7 +286,13 @@ fn sitemap_hash(site: &Site, outputs: &[Output]) -> u64 {
         for output in outputs.iter().filter(|o| plan::in_sitemap(o)) {
             output.path.hash(h);
             if let Content::Article(i) = output.content {
-                site.articles[i].updated.unwrap_or(site.articles[i].date).hash(h);
+                let article = &site.articles[i];
+                article.modified().hash(h);
+                // Its `xhtml:link` alternates.
+                for &version in &article.translations {
+                    (&site.articles[version].slug, &site.articles[version].language).hash(h);
+                }
+                (&article.slug, &article.language, &article.translation_of).hash(h);
             }
         }
     })
@@ -216,6 +302,15 @@ fn page_hash(page: &Page, h: &mut ahash::AHasher) {
     let Page { path, title, slug, summary, date, updated, html, extra } = page;
     (path, title, slug, summary, date, updated, html).hash(h);
     format!("{extra:?}").hash(h);
+}
+
+/// What an author page shows of its author, but the cards.
+fn author_hash(author: &Author, h: &mut ahash::AHasher) {
+    let Author { name, slug, profile, articles } = author;
+    (name, slug, articles.len()).hash(h);
+    if let Some(AuthorProfile { name, slug, title, bio_html, summary, image, path }) = profile {
+        (name, slug, title, bio_html, summary, image, path).hash(h);
+    }
 }
 
 fn tag_hash(tag: &Tag, h: &mut ahash::AHasher) {
@@ -239,12 +334,13 @@ fn entity_hash(site: &Site, index: usize, h: &mut ahash::AHasher) {
         children,
         profile_html,
         image,
+        summary,
         path,
         tagged,
         mentioned_only,
         related,
     } = &site.entities[index];
-    (name, slug, kind, aliases, profile_html, path.is_some(), tagged.len(), mentioned_only.len()).hash(h);
+    (name, slug, kind, aliases, profile_html, summary, path.is_some(), tagged.len(), mentioned_only.len()).hash(h);
     image.hash(h);
     let link = |id: usize, h: &mut ahash::AHasher| entity_link_hash(&site.entities[id], h);
     parent.is_some().hash(h);

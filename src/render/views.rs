@@ -8,8 +8,11 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use tera::{Map, Value};
 
-use crate::load::frontmatter::{DealStage, SourceFront};
-use crate::model::{Article, Entity, Site};
+use super::structured_data::author_url;
+use crate::load::frontmatter::SourceFront;
+use crate::model::corrections::anchor;
+use crate::model::language::{self, Language};
+use crate::model::{Article, Entity, Site, translations};
 use crate::urls::{self, Urls};
 
 /// A map value from (key, value) pairs.
@@ -149,6 +152,7 @@ pub fn cards_of(site: &Site, urls: &Urls, indices: &[usize]) -> Vec<Value> {
                 ("summary", Value::from(summary)),
                 ("image", super::image_view::image_value(image, urls)),
                 ("authors", Value::from(authors.iter().map(String::as_str).collect::<Vec<_>>())),
+                ("bylines", Value::from(authors.iter().map(|a| link(a, author_url(urls, a))).collect::<Vec<_>>())),
                 ("tags", Value::from(tags.iter().map(|t| tag_links[t.id].clone()).collect::<Vec<_>>())),
                 ("entities", Value::from(entities.iter().map(|e| entity_links[e.id].clone()).collect::<Vec<_>>())),
             ])
@@ -160,17 +164,8 @@ pub fn cards_of(site: &Site, urls: &Urls, indices: &[usize]) -> Vec<Value> {
 struct CorrectionView<'a> {
     date: DateView,
     text: &'a str,
-}
-
-#[derive(Serialize)]
-struct DealView<'a> {
-    investors: &'a [String],
-    place: &'a str,
-    what: &'a str,
-    amount: Option<u64>,
-    currency: Option<&'a str>,
-    sector: Option<&'a str>,
-    stage: Option<DealStage>,
+    /// The element id on the article page: `correction-1`, ...
+    anchor: String,
 }
 
 #[derive(Serialize)]
@@ -181,13 +176,21 @@ struct ArticleExtras<'a> {
     reading_minutes: usize,
     source: Option<&'a SourceFront>,
     corrections: Vec<CorrectionView<'a>>,
-    deals: Vec<DealView<'a>>,
     draft: bool,
 }
 
 /// The `article` of `article.html`: its card plus body, source, corrections, deals,
-/// previous (older) and next (newer) article.
-pub fn article(article: &Article, card: &Value, previous: Option<&Value>, next: Option<&Value>) -> Value {
+/// previous (older) and next (newer) article, its `story` (the language versions) and
+/// `deals`, the rows of its deals (`deal_views::rows`), and its `related` articles' cards.
+pub fn article(
+    article: &Article,
+    card: &Value,
+    previous: Option<&Value>,
+    next: Option<&Value>,
+    story: Vec<(&'static str, Value)>,
+    deals: Vec<Value>,
+    related: Vec<Value>,
+) -> Value {
     let extras = value(&ArticleExtras {
         content: &article.html,
         language: &article.language,
@@ -197,20 +200,8 @@ pub fn article(article: &Article, card: &Value, previous: Option<&Value>, next: 
         corrections: article
             .corrections
             .iter()
-            .map(|c| CorrectionView { date: DateView::new(&c.date), text: &c.text })
-            .collect(),
-        deals: article
-            .deals
-            .iter()
-            .map(|d| DealView {
-                investors: &d.investors,
-                place: &d.place,
-                what: &d.what,
-                amount: d.amount,
-                currency: d.currency.as_deref(),
-                sector: d.sector.as_deref(),
-                stage: d.stage,
-            })
+            .enumerate()
+            .map(|(n, c)| CorrectionView { date: DateView::new(&c.date), text: &c.text, anchor: anchor(n) })
             .collect(),
         draft: article.draft,
     });
@@ -219,9 +210,78 @@ pub fn article(article: &Article, card: &Value, previous: Option<&Value>, next: 
         merged.extend(extras.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
     merged.insert("extra".into(), toml_table(article.extra.iter()));
+    merged.insert("deals".into(), Value::from(deals));
     merged.insert("previous".into(), previous.cloned().unwrap_or_else(Value::none));
     merged.insert("next".into(), next.cloned().unwrap_or_else(Value::none));
+    for (key, value) in story {
+        merged.insert(key.into(), value);
+    }
+    merged.insert("related".into(), Value::from(related));
+    merged.insert("modified".into(), value(&DateView::new(&article.modified())));
     Value::from(merged)
+}
+
+/// An article's language versions as `hreflang` alternates, (hreflang, URL): every version of
+/// its story, itself included, then `x-default` for the original. Empty for an article in one
+/// language. The page's `<link rel="alternate">`s and the sitemap's `xhtml:link`s are both
+/// made from this, so that the two always agree.
+pub fn alternates(site: &Site, urls: &Urls, index: usize) -> Vec<(String, String)> {
+    if site.articles[index].translations.is_empty() {
+        return Vec::new();
+    }
+    let url = |i: usize| urls.of(&urls::article_dir(&site.articles[i].slug));
+    let mut alternates: Vec<(String, String)> = translations::versions(&site.articles, index)
+        .into_iter()
+        .map(|i| (site.articles[i].language.clone(), url(i)))
+        .collect();
+    if let Some(original) = translations::original(&site.articles, index) {
+        alternates.push(("x-default".into(), url(original)));
+    }
+    alternates
+}
+
+/// What `article.html` shows of an article's story: `translations` (the other versions, for
+/// the language switcher), `alternates` (for `<link rel="alternate" hreflang>`),
+/// `language_name` and `translation_of`.
+pub fn story(site: &Site, urls: &Urls, index: usize) -> Vec<(&'static str, Value)> {
+    let article = &site.articles[index];
+    let original = translations::original(&site.articles, index);
+    let others: Vec<Value> = article
+        .translations
+        .iter()
+        .map(|&i| {
+            let version = &site.articles[i];
+            map([
+                ("language", Value::from(version.language.as_str())),
+                ("language_name", Value::from(language::autonym(&version.language))),
+                ("title", Value::from(version.title.as_str())),
+                ("url", Value::from(urls.of(&urls::article_dir(&version.slug)))),
+                ("original", Value::from(original == Some(i))),
+            ])
+        })
+        .collect();
+    let alternates: Vec<Value> = alternates(site, urls, index)
+        .into_iter()
+        .map(|(hreflang, url)| map([("hreflang", Value::from(hreflang)), ("url", Value::from(url))]))
+        .collect();
+    vec![
+        ("translations", Value::from(others)),
+        ("alternates", Value::from(alternates)),
+        ("language_name", Value::from(language::autonym(&article.language))),
+        ("translation_of", article.translation_of.as_deref().map_or_else(Value::none, Value::from)),
+    ]
+}
+
+/// The `language` variable of `language.html`, and an entry of `site.languages`.
+pub fn language(entry: &Language, urls: &Urls) -> Value {
+    let dir = urls::language_dir(&entry.folder, 1);
+    map([
+        ("tag", Value::from(entry.tag.as_str())),
+        ("name", Value::from(language::autonym(&entry.tag))),
+        ("url", Value::from(urls.of(&dir))),
+        ("feed_url", Value::from(urls.of(&format!("{dir}{}", urls::FEED_FILE)))),
+        ("count", Value::from(entry.articles.len())),
+    ])
 }
 
 #[derive(Serialize)]

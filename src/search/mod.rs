@@ -1,29 +1,42 @@
-//! Stage 6, index: the rendered article pages → Pagefind's search bundle below `pagefind/`.
+//! Stage 6, index: the model's articles → Pagefind's search bundle below `pagefind/`.
 //!
-//! Only article pages are indexed, from their HTML held in memory; `article.html` marks what
-//! is searchable (`data-pagefind-body`), the filters (tag, entity, year) and the result cards'
-//! metadata (title, date, summary). No Node and no external binary: Pagefind runs as a
-//! library (`pagefind_index`). The bundle is written through the same `Writer` as the pages,
-//! into the staging folder, so it is swapped in with the rest of the site or not at all.
+//! gazette writes Pagefind 1.6.0's index format itself, from what the model holds (title,
+//! summary, corrections, the article's HTML, source, tags, entities, date, language): it parses
+//! no rendered page. Each article becomes a `page::Record` (its words at Pagefind's positions
+//! and weights, the metadata words, filters and the result card), in parallel; `bundle` merges
+//! the records of one language into word chunks, filters, sorts and grouped fragments, named
+//! after their bytes. Pagefind's browser side, which queries it, comes from the pinned crate
+//! (`client`). The conformance test in `.ci/run` checks the result against Pagefind's own
+//! indexer, query by query (`tests/search-conformance/`).
 //!
-//! An `Indexer` is started before render + write and is handed each article page as soon as
-//! it is rendered: Pagefind parses one page at a time, and this way it does so beside the
-//! rendering rather than after it. `finish` (the `index` line of `--timings`) waits for the
-//! rest, builds the index and writes it.
-//!
-//! Each language gets a bundle of its own, with that language forced: Pagefind splits Chinese
-//! and Japanese text into words only for pages of those languages, and its browser side
-//! searches one language per bundle. Articles in the site's language go to `pagefind/`, any
+//! Each language gets a bundle of its own: Pagefind's browser side stems and segments a
+//! query by its bundle's language. Articles in the site's language go to `pagefind/`, any
 //! other language's to `pagefind/<language>/`, which `/search/` merges in.
+//!
+//! Filters: `tag`, `entity`, `year`, `language`. Their values are HTML-escaped, because
+//! Pagefind's UI shows them as HTML (Pagefind's own indexer decodes them twice instead, so a
+//! tag written `&amp;` showed as `&`). The bundle is written through the same `Writer` as
+//! the pages, into the staging folder, so it is swapped in with the rest of the site or not
+//! at all; unchanged files keep their names and bytes, and the writer leaves them alone.
 //!
 //! Built without the cargo feature `search`, the site has no `/search/` page and this stage
 //! does nothing.
 
 #[cfg(feature = "search")]
-mod pagefind_index;
+mod bundle;
+#[cfg(feature = "search")]
+mod client;
+#[cfg(feature = "search")]
+mod digest;
+#[cfg(feature = "search")]
+mod index;
+#[cfg(feature = "search")]
+mod page;
+#[cfg(feature = "search")]
+mod words;
 
 #[cfg(feature = "search")]
-pub use pagefind_index::Indexer;
+pub use index::Indexer;
 #[cfg(not(feature = "search"))]
 pub use without_search::Indexer;
 
@@ -36,8 +49,6 @@ pub use crate::plan::{BUNDLE_DIR, Bundle, search_bundles as bundles};
 mod without_search {
     use crate::diagnostics::Diagnostic;
     use crate::model::Site;
-    use crate::plan::Output;
-    use crate::render::Body;
     use crate::write::{Writer, Written};
 
     /// Without search there is nothing to index.
@@ -47,8 +58,6 @@ mod without_search {
         pub fn start(_: &Site) -> Self {
             Indexer
         }
-
-        pub fn add(&self, _: &Output, _: Body) {}
 
         pub fn finish(self, _: &Writer) -> Result<Vec<Written>, Diagnostic> {
             Ok(Vec::new())

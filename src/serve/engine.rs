@@ -68,6 +68,18 @@ impl Stopwatch {
     }
 }
 
+/// Every article's hash (`reads::article_hash`); the part `draft_article` made is kept in
+/// `own_hashes` by drafting, so that only articles drafted again are hashed whole.
+fn article_hashes(site: &crate::model::Site, own_hashes: &mut HashMap<u64, u64>) -> Vec<u64> {
+    let own: Vec<u64> = site
+        .articles
+        .par_iter()
+        .map(|a| own_hashes.get(&a.named.revision).copied().unwrap_or_else(|| reads::own_hash(a)))
+        .collect();
+    *own_hashes = site.articles.iter().map(|a| a.named.revision).zip(own.iter().copied()).collect();
+    site.articles.par_iter().zip(&own).map(|(a, &own)| reads::article_hash(site, a, own)).collect()
+}
+
 /// What a rebuild did.
 #[derive(Debug)]
 pub struct Rebuild {
@@ -107,6 +119,8 @@ pub struct State {
     pub cards: HashMap<u64, Value>,
     /// The plan the served site was rendered from.
     pub outputs: Vec<Output>,
+    /// `reads::own_hash` of each article, by its drafting (`named.revision`).
+    pub own_hashes: HashMap<u64, u64>,
 }
 
 pub struct Engine {
@@ -246,9 +260,9 @@ impl Engine {
     /// they still apply.
     fn full(&mut self, previous: Option<State>, rebuild: &mut Rebuild) -> Result<(), ()> {
         let mut run = Run::default();
-        let (compiled, cards) = match previous {
-            Some(old) => (Some((old.template_files, old.templates)), old.cards),
-            None => (None, HashMap::new()),
+        let (compiled, cards, own_hashes) = match previous {
+            Some(old) => (Some((old.template_files, old.templates)), old.cards, old.own_hashes),
+            None => (None, HashMap::new(), HashMap::new()),
         };
         let planned = run.config(&self.options).and_then(|config| {
             let loaded = run.load(&config);
@@ -257,7 +271,7 @@ impl Engine {
         rebuild.diagnostics.append(&mut run.diagnostics);
         rebuild.timings.append(&mut run.timings);
         let Planned { model, templates, template_files, outputs } = planned.ok_or(())?;
-        let state = State { model, templates, template_files, cards, outputs: Vec::new() };
+        let state = State { model, templates, template_files, cards, outputs: Vec::new(), own_hashes };
         self.publish(state, outputs, rebuild, Stopwatch(Instant::now()))
     }
 
@@ -288,7 +302,7 @@ impl Engine {
         state.cards = card_keys.iter().copied().zip(cards.iter().cloned()).collect();
         clock.lap(rebuild, "cards");
 
-        let article_hashes: Vec<u64> = site.articles.par_iter().map(|a| reads::article_hash(site, a)).collect();
+        let article_hashes = article_hashes(site, &mut state.own_hashes);
         let hashes = ArticleHashes { cards: &card_keys, articles: &article_hashes };
         let fingerprints = reads::fingerprints(site, &outputs, global, &hashes);
         let dirty: Vec<usize> = {

@@ -50,6 +50,18 @@ fn server_error(message: String) -> Diagnostic {
         .hint("pick another port with --port (0 picks a free one) or another address with --bind, and start again")
 }
 
+/// The listening socket, its port and the preview's URL.
+fn listen(options: &ServeOptions, base_path: &str) -> Result<(TcpListener, u16, String), Diagnostic> {
+    let listener = TcpListener::bind((options.bind, options.port))
+        .map_err(|e| server_error(format!("cannot listen on {}:{}: {e}", options.bind, options.port)))?;
+    let port = listener.local_addr().map_err(|e| server_error(format!("cannot listen: {e}")))?.port();
+    let host = match options.bind {
+        IpAddr::V6(v6) => format!("[{v6}]"),
+        IpAddr::V4(v4) => v4.to_string(),
+    };
+    Ok((listener, port, format!("http://{host}:{port}{base_path}")))
+}
+
 /// Builds, serves and rebuilds until the server stops (it returns only on an error).
 pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
     let base_path = match &options.base_url {
@@ -59,14 +71,7 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         })?,
         None => "/".to_string(),
     };
-    let listener = TcpListener::bind((options.bind, options.port))
-        .map_err(|e| server_error(format!("cannot listen on {}:{}: {e}", options.bind, options.port)))?;
-    let port = listener.local_addr().map_err(|e| server_error(format!("cannot listen: {e}")))?.port();
-    let host = match options.bind {
-        IpAddr::V6(v6) => format!("[{v6}]"),
-        IpAddr::V4(v4) => v4.to_string(),
-    };
-    let site_url = format!("http://{host}:{port}{base_path}");
+    let (listener, port, site_url) = listen(&options, &base_path)?;
     let mut engine =
         Engine::new(BuildOptions { base_url: Some(site_url.clone()), output: None, ..options.build.clone() });
 
@@ -100,43 +105,49 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         open_browser(&site_url);
     }
     for message in receive {
-        let batch = match message {
-            Message::Changes(batch) => batch,
+        match message {
+            Message::Changes(batch) => rebuild_after(&mut engine, &batch, &events, &options),
             Message::ServerStopped(error) => return Err(error),
-        };
-        let started = Instant::now();
-        // A bug must not take the preview down: the last good site stays served, and the
-        // next change rebuilds everything.
-        let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match batch.rescan {
-            true => engine.rebuild_all(),
-            false => engine.apply(&batch.paths),
-        }));
-        let rebuild = match attempt {
-            Ok(rebuild) => rebuild,
-            Err(_) => {
-                engine.forget();
-                eprintln!("error: the rebuild failed inside gazette (a bug); still serving the last good build");
-                continue;
-            }
-        };
-        watcher.watch_new_folders();
-        if rebuild.kind == RebuildKind::Nothing {
-            continue;
         }
-        let event = match rebuild.succeeded() {
-            true => {
-                let generation = engine.served().read().map(|s| s.generation).unwrap_or(0);
-                LiveEvent { name: "reload", data: live::reload_data(generation, &rebuild.changed) }
-            }
-            false => {
-                let errors: Vec<Diagnostic> = rebuild.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
-                LiveEvent { name: "errors", data: live::errors_data(&errors) }
-            }
-        };
-        let _ = events.send(event);
-        report(&rebuild, Some((batch.first_event, started)), &options);
+        watcher.watch_new_folders();
     }
     Err(Diagnostic::error("E074", "file watching stopped").hint("start gazette serve again"))
+}
+
+/// Brings the served site up to date after a batch of changes and tells the open pages.
+fn rebuild_after(
+    engine: &mut Engine,
+    batch: &watch::Batch,
+    events: &tokio::sync::broadcast::Sender<LiveEvent>,
+    options: &ServeOptions,
+) {
+    let started = Instant::now();
+    // A bug must not take the preview down: the last good site stays served, and the next
+    // change rebuilds everything.
+    let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match batch.rescan {
+        true => engine.rebuild_all(),
+        false => engine.apply(&batch.paths),
+    }));
+    let Ok(rebuild) = attempt else {
+        engine.forget();
+        eprintln!("error: the rebuild failed inside gazette (a bug); still serving the last good build");
+        return;
+    };
+    if rebuild.kind == RebuildKind::Nothing {
+        return;
+    }
+    let event = match rebuild.succeeded() {
+        true => {
+            let generation = engine.served().read().map(|s| s.generation).unwrap_or(0);
+            LiveEvent { name: "reload", data: live::reload_data(generation, &rebuild.changed) }
+        }
+        false => {
+            let errors: Vec<Diagnostic> = rebuild.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+            LiveEvent { name: "errors", data: live::errors_data(&errors) }
+        }
+    };
+    let _ = events.send(event);
+    report(&rebuild, Some((batch.first_event, started)), options);
 }
 
 /// Prints a rebuild's diagnostics and one line about it; with `--timings`, its stages.

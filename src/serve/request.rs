@@ -37,21 +37,7 @@ pub enum Target {
 
 /// Decodes `%XX` once; `None` for a malformed escape or a result that is not UTF-8.
 pub fn percent_decode_once(raw: &str) -> Option<String> {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    String::from_utf8(crate::urls::percent_decode(raw, true)?).ok()
 }
 
 /// Checks a raw request path (without the query) and says what it names below `base_path`

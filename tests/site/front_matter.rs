@@ -1,4 +1,4 @@
-//! The front-matter schema beyond the bad-input list: every key DESIGN.md documents is accepted
+//! The front-matter schema beyond the bad-input list: every key the README documents is accepted
 //! today (so editors' files stay valid as features land), and the checks that go with them
 //! (deal currencies, entity parents) name the file, line and field.
 

@@ -1,4 +1,4 @@
-//! Integration tests of `gazette build`, one module per part of the contract (DESIGN.md).
+//! Integration tests of `gazette build`, one module per part of the contract (the README).
 //!
 //! Each test copies a fixture site from `tests/fixtures/` into a temporary folder, builds it
 //! (through `gazette::build::build`, or the binary where exit codes and messages matter) and
@@ -6,6 +6,7 @@
 //! on the page and in the feeds. `support` holds the helpers they share.
 
 mod bad_input;
+mod deals;
 #[cfg(feature = "deploy")]
 mod deploy;
 mod escaping;
@@ -13,9 +14,11 @@ mod feeds;
 mod front_matter;
 mod hardening;
 mod images;
+mod languages;
 mod links;
 mod lists;
 mod markdown;
+mod newsroom;
 mod output;
 mod pages;
 mod publishing;

@@ -1,4 +1,4 @@
-//! Every kind of page exists at the URL DESIGN.md gives it, and static files are copied as
+//! Every kind of page exists at the URL the README gives it, and static files are copied as
 //! they are.
 
 use crate::support::*;

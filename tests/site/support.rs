@@ -339,9 +339,25 @@ pub fn feed_entries(xml: &str) -> Vec<FeedEntry> {
         .collect()
 }
 
-/// The raw text of each `<entry>…</entry>`.
+/// The raw text of each `<entry>…</entry>` (or `<entry xml:lang="…">…</entry>`), from its
+/// start tag's attributes on.
 fn raw_entries(xml: &str) -> Vec<&str> {
-    xml.split("<entry>").skip(1).map(|part| part.split("</entry>").next().unwrap()).collect()
+    xml.split("<entry")
+        .skip(1)
+        .filter(|part| part.starts_with(['>', ' ']))
+        .map(|part| part.split("</entry>").next().unwrap())
+        .collect()
+}
+
+/// The `xml:lang` of each entry of a feed, in order (`None`: the feed's).
+pub fn entry_languages(xml: &str) -> Vec<Option<String>> {
+    raw_entries(xml)
+        .into_iter()
+        .map(|raw| {
+            let start_tag = &raw[..raw.find('>').unwrap_or(0)];
+            start_tag.split("xml:lang=\"").nth(1).and_then(|rest| rest.split('"').next()).map(str::to_string)
+        })
+        .collect()
 }
 
 /// One file's identity and content, to tell "left alone" from "rewritten with the same bytes".

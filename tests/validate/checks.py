@@ -2,7 +2,8 @@
 """What the validators cannot check, for tests/validate.sh.
 
     checks.py feeds SITE BASE_URL [TWIN]   authors, RFC 3339 times, unique ids; ids equal in TWIN
-    checks.py sitemap SITE BASE_URL        every <loc> under BASE_URL and resolving to a file
+    checks.py sitemap SITE BASE_URL        every <loc> under BASE_URL and resolving to a file; hreflang
+                                           groups complete, reciprocal and equal in the sitemap
     checks.py assets SITE BASE_URL         every <script src>, <link href>, <img src> on the site resolves
     checks.py pages SITE                   pages of each kind, for the accessibility check
 
@@ -18,6 +19,7 @@ import xml.etree.ElementTree as ET
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 
@@ -128,6 +130,71 @@ def check_sitemap(site, base_url):
                 print(f"{name}: <loc> {url} has no file ({relative(site, path)})")
                 failures += 1
     print(f"{count} <loc> in {len(sitemaps)} sitemaps checked")
+    return failures + check_alternates(site, base_url, sitemaps)
+
+
+class AlternateCollector(html.parser.HTMLParser):
+    """A page's canonical URL and its <link rel="alternate" hreflang> set."""
+
+    def __init__(self):
+        super().__init__()
+        self.canonical = None
+        self.alternates = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag != "link":
+            return
+        if attrs.get("rel") == "canonical":
+            self.canonical = attrs.get("href")
+        elif attrs.get("rel") == "alternate" and attrs.get("hreflang") and not attrs.get("type"):
+            self.alternates.add((attrs["hreflang"], attrs.get("href")))
+
+
+def check_alternates(site, base_url, sitemaps):
+    """Language versions: every page that names alternates names itself among them, each
+    alternate's page names exactly the same set (reciprocal and complete), one x-default, and
+    the sitemap's <xhtml:link>s of each URL are the page's."""
+    failures = 0
+    pages = {}
+    for path in files_named(site, "index.html"):
+        collector = AlternateCollector()
+        with open(path, encoding="utf-8") as handle:
+            collector.feed(handle.read())
+        if collector.alternates and collector.canonical:
+            pages[collector.canonical] = (relative(site, path), frozenset(collector.alternates))
+    for url, (path, group) in sorted(pages.items()):
+        hreflangs = [h for h, _ in group]
+        if (url not in {u for h, u in group if h != "x-default"}) or hreflangs.count("x-default") > 1:
+            print(f"{path}: its hreflang alternates do not name the page itself once, or have several x-default")
+            failures += 1
+        if len(set(hreflangs)) != len(hreflangs):
+            print(f"{path}: one hreflang names two URLs: {sorted(group)}")
+            failures += 1
+        for hreflang, other in sorted(group):
+            if hreflang == "x-default" or other == url:
+                continue
+            if other not in pages:
+                print(f"{path}: the {hreflang} version {other} names no alternates back")
+                failures += 1
+            elif pages[other][1] != group:
+                print(f"{path}: the {hreflang} version {pages[other][0]} has other alternates: {sorted(pages[other][1])}")
+                failures += 1
+    in_sitemap = {}
+    for name in sitemaps:
+        if name.startswith("news-"):
+            continue
+        for entry in ET.parse(os.path.join(site, name)).getroot().iter(SITEMAP + "url"):
+            loc = (entry.findtext(SITEMAP + "loc") or "").strip()
+            links = {(l.get("hreflang"), l.get("href")) for l in entry.iter(XHTML + "link")}
+            if links:
+                in_sitemap[loc] = frozenset(links)
+    for url in sorted(set(pages) | set(in_sitemap)):
+        page = pages.get(url, (url, frozenset()))
+        if in_sitemap.get(url, frozenset()) != page[1]:
+            print(f"sitemap: the alternates of {url} differ from its page's: {sorted(in_sitemap.get(url, []))} vs {sorted(page[1])}")
+            failures += 1
+    print(f"{len(pages)} pages with language versions checked against each other and the sitemap")
     return failures
 
 
@@ -187,6 +254,8 @@ class FeatureCollector(html.parser.HTMLParser):
             self.features.add(f"{tag}.{name}")
         if tag == "input":
             self.features.add(f"input[type={attrs.get('type')}]")
+        if attrs.get("lang"):
+            self.features.add(f"{tag}[lang={attrs['lang']}]")
 
 
 def covering_pages(site, folder, limit=6):
@@ -225,10 +294,20 @@ def list_pages(site):
         "search/index.html",
         "deals/index.html",
         "corrections/index.html",
+        "authors/index.html",
         "404.html",
     ]
     pages = [p for p in fixed if os.path.isfile(os.path.join(site, p))]
-    for folder in ("articles", "tags", "entities"):
+    # A language's list (/<lang>/, beside its atom.xml): the first one that is not the site's.
+    languages = sorted(
+        name
+        for name in os.listdir(site)
+        if re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{1,8})*", name)
+        and os.path.isfile(os.path.join(site, name, "index.html"))
+        and os.path.isfile(os.path.join(site, name, "atom.xml"))
+    )
+    pages.extend(f"{name}/index.html" for name in languages[-1:])
+    for folder in ("articles", "tags", "entities", "authors"):
         pages.extend(covering_pages(site, folder))
     for page in pages:
         print(page)

@@ -1,0 +1,425 @@
+//! The records of one language's articles → the files of its Pagefind 1.6.0 bundle.
+//!
+//! The format, as Pagefind 1.6.0's `src/index/` and `src/output/` write it and its WASM reads
+//! it: `pagefind.<hash>.pf_meta` (pages, word chunks, filters, sorts, metadata fields),
+//! `index/<hash>.pf_index` (word chunks), `filter/<hash>.pf_filter` and
+//! `fragment/<hash>.pf_fragment` (result cards, grouped), each the gzip of `pagefind_dcd`
+//! followed by CBOR or JSON; `pagefind-entry.json` names the meta file of each language.
+//!
+//! Every file is named after a hash of its bytes, so a build that changes nothing writes the
+//! same names and bytes and the writer leaves them alone, and an edit renames only what it
+//! changes. Pages are numbered oldest first and fragments are grouped oldest first, so a new
+//! article adds to the end rather than renumbering every page.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Write;
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use minicbor::Encode;
+use rayon::prelude::*;
+use sha1::{Digest, Sha1};
+
+use super::page::{Locations, PageWord, Record};
+
+/// Pagefind's version, written into the meta file; the JS compares it with its own.
+pub const PAGEFIND_VERSION: &str = "1.6.0";
+/// A chunk of the word index is cut after this many locations (Pagefind's default).
+const CHUNK_SIZE: usize = 20_000;
+/// Result cards per fragment file: a few per file keep a 10,000-article site far below a static
+/// host's file limit while a query's first results still download only a few cards each.
+pub const FRAGMENTS_PER_FILE: usize = 8;
+/// gzip level of the index files: 6 is within 1% of 9 in size here and much faster.
+const GZIP_LEVEL: u32 = 6;
+
+/// One file of a bundle, by its path inside the bundle folder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct File {
+    pub path: String,
+    pub contents: Vec<u8>,
+}
+
+/// What `pagefind-entry.json` says about one language.
+#[derive(Debug, Clone)]
+pub struct LanguageEntry {
+    pub language: String,
+    pub meta_hash: String,
+    pub page_count: usize,
+}
+
+#[derive(Encode)]
+struct MetaIndex {
+    #[n(0)]
+    version: String,
+    #[n(1)]
+    pages: Vec<MetaPage>,
+    #[n(2)]
+    index_chunks: Vec<MetaChunk>,
+    #[n(3)]
+    filters: Vec<MetaFilter>,
+    #[n(4)]
+    sorts: Vec<MetaSort>,
+    #[n(5)]
+    meta_fields: Vec<String>,
+}
+
+#[derive(Encode)]
+struct MetaPage {
+    #[n(0)]
+    hash: String,
+    #[n(1)]
+    word_count: u32,
+    #[n(2)]
+    group_hash: String,
+}
+
+#[derive(Encode)]
+struct MetaChunk {
+    #[n(0)]
+    from: String,
+    #[n(1)]
+    to: String,
+    #[n(2)]
+    hash: String,
+}
+
+#[derive(Encode)]
+struct MetaFilter {
+    #[n(0)]
+    filter: String,
+    #[n(1)]
+    hash: String,
+}
+
+#[derive(Encode)]
+struct MetaSort {
+    #[n(0)]
+    sort: String,
+    #[n(1)]
+    pages: Vec<usize>,
+}
+
+#[derive(Encode)]
+struct WordIndex {
+    #[n(0)]
+    words: Vec<PackedWord>,
+}
+
+#[derive(Encode, Default)]
+struct PackedWord {
+    #[n(0)]
+    word: String,
+    #[n(1)]
+    pages: Vec<PackedPage>,
+    #[n(2)]
+    additional_variants: Vec<PackedVariant>,
+}
+
+#[derive(Encode)]
+struct PackedVariant {
+    #[n(0)]
+    form: String,
+    #[n(1)]
+    pages: Vec<PackedPage>,
+}
+
+#[derive(Encode, Clone)]
+struct PackedPage {
+    #[n(0)]
+    page_number: usize,
+    #[n(1)]
+    locs: Vec<i32>,
+    #[n(2)]
+    meta_locs: Vec<i32>,
+}
+
+#[derive(Encode)]
+struct FilterIndex {
+    #[n(0)]
+    filter: String,
+    #[n(1)]
+    values: Vec<PackedValue>,
+}
+
+#[derive(Encode)]
+struct PackedValue {
+    #[n(0)]
+    value: String,
+    #[n(1)]
+    pages: Vec<usize>,
+}
+
+/// Writes one language's bundle. `records` are in page order (oldest first).
+pub fn write(mut records: Vec<Record>, language: &str) -> (Vec<File>, LanguageEntry) {
+    let meta_fields: Vec<String> =
+        records.iter().flat_map(|r| r.meta_fields.iter().cloned()).collect::<BTreeSet<_>>().into_iter().collect();
+    let mut files = Vec::new();
+    let (filters, filter_files) = filter_indexes(&records, language);
+    files.extend(filter_files);
+    let (pages, fragment_files) = fragments(&records, language);
+    files.extend(fragment_files);
+    let sorts = vec![date_sort(&records)];
+    let page_count = records.len();
+    // The words are moved out of the records: only one copy of them is held at a time.
+    let per_page: Vec<Vec<PackedWord>> = records
+        .par_iter_mut()
+        .enumerate()
+        .map(|(page, record)| page_words(std::mem::take(&mut record.words), &record.meta_fields, page, &meta_fields))
+        .collect();
+    drop(records);
+    let words = merge(per_page);
+    let (index_chunks, chunk_files) = word_chunks(words, language);
+    files.extend(chunk_files);
+    let meta = MetaIndex { version: PAGEFIND_VERSION.into(), pages, index_chunks, filters, sorts, meta_fields };
+    let cbor = cbor(&meta);
+    let meta_hash = format!("{language}_{}", short_hash(&cbor, 10));
+    files.push(File { path: format!("pagefind.{meta_hash}.pf_meta"), contents: gzip(&cbor) });
+    (files, LanguageEntry { language: language.into(), meta_hash, page_count })
+}
+
+/// One page's words with their page number, metadata field ids made global.
+fn page_words(words: Vec<PageWord>, page_fields: &[String], page: usize, meta_fields: &[String]) -> Vec<PackedWord> {
+    // Both lists are sorted, so renumbering keeps the order of the fields in `meta_locs`.
+    let field_ids: Vec<i32> =
+        page_fields.iter().map(|name| meta_fields.iter().position(|f| f == name).unwrap_or_default() as i32).collect();
+    let packed = |mut locations: Locations| {
+        for n in locations.meta_locs.iter_mut().filter(|n| **n < 0) {
+            *n = -field_ids.get((-*n - 1) as usize).copied().unwrap_or_default() - 1;
+        }
+        PackedPage { page_number: page, locs: locations.locs, meta_locs: locations.meta_locs }
+    };
+    words
+        .into_iter()
+        .map(|word| PackedWord {
+            word: word.word,
+            pages: word.plain.into_iter().map(packed).collect(),
+            additional_variants: word
+                .variants
+                .into_iter()
+                .map(|(form, locations)| PackedVariant { form, pages: vec![packed(locations)] })
+                .collect(),
+        })
+        .collect()
+}
+
+/// All pages' words into one list sorted by word, each word's pages in page order.
+fn merge(per_page: Vec<Vec<PackedWord>>) -> Vec<PackedWord> {
+    let mut all: HashMap<String, PackedWord> = HashMap::new();
+    for page in per_page {
+        for word in page {
+            match all.get_mut(&word.word) {
+                Some(existing) => {
+                    existing.pages.extend(word.pages);
+                    for variant in word.additional_variants {
+                        match existing.additional_variants.iter_mut().find(|v| v.form == variant.form) {
+                            Some(found) => found.pages.extend(variant.pages),
+                            None => existing.additional_variants.push(variant),
+                        }
+                    }
+                }
+                None => {
+                    all.insert(word.word.clone(), word);
+                }
+            }
+        }
+    }
+    let mut words: Vec<PackedWord> = all.into_values().collect();
+    words.par_sort_unstable_by(|a, b| a.word.cmp(&b.word));
+    words
+}
+
+/// Cuts the sorted words into chunks as Pagefind does, encodes and names them.
+fn word_chunks(words: Vec<PackedWord>, language: &str) -> (Vec<MetaChunk>, Vec<File>) {
+    let mut chunks: Vec<Vec<PackedWord>> = Vec::new();
+    let mut chunk = Vec::new();
+    let mut size = 0;
+    for word in words {
+        size += word
+            .pages
+            .iter()
+            .chain(word.additional_variants.iter().flat_map(|v| &v.pages))
+            .map(|p| p.locs.len() + p.meta_locs.len() + 1)
+            .sum::<usize>()
+            + word.additional_variants.len();
+        chunk.push(word);
+        if size >= CHUNK_SIZE {
+            chunks.push(std::mem::take(&mut chunk));
+            size = 0;
+        }
+    }
+    if !chunk.is_empty() {
+        chunks.push(chunk);
+    }
+    let mut meta = chunk_ranges(&chunks);
+    let files: Vec<(String, Vec<u8>)> = chunks
+        .into_par_iter()
+        .map(|mut chunk| {
+            for word in &mut chunk {
+                delta_encode(&mut word.pages);
+                for variant in &mut word.additional_variants {
+                    delta_encode(&mut variant.pages);
+                }
+            }
+            let cbor = cbor(&WordIndex { words: chunk });
+            (format!("{language}_{}", short_hash(&cbor, 10)), gzip(&cbor))
+        })
+        .collect();
+    let files = files
+        .into_iter()
+        .zip(meta.iter_mut())
+        .map(|((hash, contents), chunk)| {
+            chunk.hash = hash.clone();
+            File { path: format!("index/{hash}.pf_index"), contents }
+        })
+        .collect();
+    (meta, files)
+}
+
+fn delta_encode(pages: &mut [PackedPage]) {
+    let mut last = 0;
+    for page in pages {
+        let number = page.page_number;
+        page.page_number = number - last;
+        last = number;
+    }
+}
+
+/// Each chunk's first and last word, trimmed to the prefixes that tell neighbours apart.
+fn chunk_ranges(chunks: &[Vec<PackedWord>]) -> Vec<MetaChunk> {
+    let mut ranges: Vec<MetaChunk> = chunks
+        .iter()
+        .map(|chunk| MetaChunk {
+            from: chunk.first().map(|w| w.word.clone()).unwrap_or_default(),
+            to: chunk.last().map(|w| w.word.clone()).unwrap_or_default(),
+            hash: String::new(),
+        })
+        .collect();
+    for i in 1..ranges.len() {
+        let (to, from) = distinguishing_prefixes(&ranges[i - 1].to, &ranges[i].from);
+        if to >= ranges[i - 1].from {
+            ranges[i - 1].to = to;
+        }
+        ranges[i].from = from;
+    }
+    ranges
+}
+
+fn distinguishing_prefixes(a: &str, b: &str) -> (String, String) {
+    let common = b.chars().zip(a.chars()).take_while(|(x, y)| x == y).count();
+    (a.chars().take(common + 1).collect(), b.chars().take(common + 1).collect())
+}
+
+fn filter_indexes(records: &[Record], language: &str) -> (Vec<MetaFilter>, Vec<File>) {
+    let mut filters: BTreeMap<&str, BTreeMap<&str, Vec<usize>>> = BTreeMap::new();
+    for (page, record) in records.iter().enumerate() {
+        for (name, values) in &record.filters {
+            for value in values {
+                filters.entry(name).or_default().entry(value).or_default().push(page);
+            }
+        }
+    }
+    let mut meta = Vec::new();
+    let mut files = Vec::new();
+    for (name, values) in filters {
+        let index = FilterIndex {
+            filter: name.into(),
+            values: values.into_iter().map(|(value, pages)| PackedValue { value: value.into(), pages }).collect(),
+        };
+        let cbor = cbor(&index);
+        let hash = format!("{language}_{}", short_hash(&cbor, 10));
+        files.push(File { path: format!("filter/{hash}.pf_filter"), contents: gzip(&cbor) });
+        meta.push(MetaFilter { filter: name.into(), hash });
+    }
+    (meta, files)
+}
+
+/// The result cards, in files of `FRAGMENTS_PER_FILE` counted from the oldest page.
+fn fragments(records: &[Record], language: &str) -> (Vec<MetaPage>, Vec<File>) {
+    let hashes: Vec<String> =
+        records.par_iter().map(|r| format!("{language}_{}", short_hash(r.fragment_json.as_bytes(), 12))).collect();
+    let groups: Vec<(String, Vec<u8>)> = records
+        .par_chunks(FRAGMENTS_PER_FILE)
+        .zip(hashes.par_chunks(FRAGMENTS_PER_FILE))
+        .map(|(group, names)| {
+            let mut entries: Vec<(&String, &str)> =
+                names.iter().zip(group.iter().map(|r| r.fragment_json.as_str())).collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            entries.dedup_by(|a, b| a.0 == b.0);
+            let mut json = String::from("{");
+            for (i, (name, fragment)) in entries.iter().enumerate() {
+                if i > 0 {
+                    json.push(',');
+                }
+                json.push_str(&format!("\"{name}\":{fragment}"));
+            }
+            json.push('}');
+            let hash = format!("{language}_group_{}", short_hash(json.as_bytes(), 12));
+            (hash, gzip(json.as_bytes()))
+        })
+        .collect();
+    let mut pages = Vec::with_capacity(records.len());
+    for (i, record) in records.iter().enumerate() {
+        let group = &groups[i / FRAGMENTS_PER_FILE].0;
+        pages.push(MetaPage {
+            hash: hashes[i].clone(),
+            word_count: record.word_count as u32,
+            group_hash: group.clone(),
+        });
+    }
+    let files = groups
+        .into_iter()
+        .map(|(hash, contents)| File { path: format!("fragment/{hash}.pf_fragment"), contents })
+        .collect();
+    (pages, files)
+}
+
+/// Pages by date, oldest first (Pagefind's string sort, stable on ties).
+fn date_sort(records: &[Record]) -> MetaSort {
+    let mut pages: Vec<usize> = (0..records.len()).collect();
+    pages.sort_by(|&a, &b| records[a].sort_date.cmp(&records[b].sort_date));
+    MetaSort { sort: "date".into(), pages }
+}
+
+/// `pagefind-entry.json` for a bundle's languages.
+pub fn entry_json(languages: &[LanguageEntry], with_wasm: impl Fn(&str) -> bool) -> String {
+    let languages: serde_json::Map<String, serde_json::Value> = languages
+        .iter()
+        .map(|l| {
+            let wasm = if with_wasm(&l.language) {
+                serde_json::Value::from(l.language.clone())
+            } else {
+                serde_json::Value::Null
+            };
+            let value = serde_json::json!({ "hash": l.meta_hash, "wasm": wasm, "page_count": l.page_count });
+            (l.language.clone(), value)
+        })
+        .collect();
+    let entry = serde_json::json!({
+        "version": PAGEFIND_VERSION,
+        "languages": languages,
+        "include_characters": super::words::WORD_SYMBOLS,
+    });
+    entry.to_string()
+}
+
+fn cbor<T: Encode<()>>(value: &T) -> Vec<u8> {
+    let mut out = Vec::new();
+    // Encoding into a Vec cannot fail: it only grows.
+    let _ = minicbor::encode(value, &mut out);
+    out
+}
+
+/// gzip of `pagefind_dcd` + the bytes, as Pagefind's decoder expects.
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = GzEncoder::new(Vec::with_capacity(bytes.len() / 3 + 64), Compression::new(GZIP_LEVEL));
+    // Writing into a Vec cannot fail.
+    let _ = encoder.write_all(b"pagefind_dcd");
+    let _ = encoder.write_all(bytes);
+    encoder.finish().unwrap_or_default()
+}
+
+fn short_hash(bytes: &[u8], length: usize) -> String {
+    let digest = Sha1::digest(bytes);
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    hex[..length].to_string()
+}
