@@ -204,18 +204,7 @@ pub struct AuthorFront {
     /// The byline title, e.g. "Dalian correspondent".
     #[serde(default)]
     pub title: Option<String>,
+    /// A portrait, checked and published like an article's `[image]`.
     #[serde(default)]
-    pub image: Option<PortraitFront>,
-}
-
-/// A profile's portrait, with the keys of an article's `[image]`.
-#[derive(Deserialize, Serialize, Debug, Clone, PartialEq, Eq, Hash)]
-#[serde(deny_unknown_fields)]
-pub struct PortraitFront {
-    pub src: String,
-    pub alt: String,
-    #[serde(default)]
-    pub caption: Option<String>,
-    #[serde(default)]
-    pub credit: Option<String>,
+    pub image: Option<Spanned<ImageFront>>,
 }

@@ -10,9 +10,10 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::Article;
+use super::images::{self, ImageCatalog, ImageUse};
 use crate::diagnostics::Diagnostic;
 use crate::load::Document;
-use crate::load::frontmatter::{AuthorFront, PortraitFront};
+use crate::load::frontmatter::AuthorFront;
 use crate::markdown;
 use crate::slug::slugify;
 
@@ -25,7 +26,8 @@ pub struct AuthorProfile {
     pub bio_html: String,
     /// The bio's first paragraph as plain text: the author page's meta description.
     pub summary: String,
-    pub image: Option<PortraitFront>,
+    /// The portrait (`[image]`), checked and with its variants.
+    pub image: Option<ImageUse>,
     pub path: PathBuf,
 }
 
@@ -39,10 +41,12 @@ pub struct Author {
     pub articles: Vec<usize>,
 }
 
-/// Checks the profiles: a name with letters or digits, one profile per author.
-/// `render` turns a document's Markdown into (HTML, first paragraph) with the site's links.
+/// Checks the profiles: a name with letters or digits, one profile per author, a portrait
+/// that `images` accepts. `render` turns a document's Markdown into (HTML, first paragraph)
+/// with the site's links.
 pub fn check_profiles(
     documents: &[Document<AuthorFront>],
+    images: &ImageCatalog,
     mut render: impl FnMut(&Document<AuthorFront>) -> markdown::Rendered,
 ) -> (Vec<AuthorProfile>, Vec<Diagnostic>) {
     let mut profiles: Vec<AuthorProfile> = Vec::with_capacity(documents.len());
@@ -72,12 +76,7 @@ pub fn check_profiles(
             );
             continue;
         }
-        if let Some(image) = &front.image
-            && image.alt.trim().is_empty()
-        {
-            let error = fragment.error_at("E044", "the portrait has an empty `alt`", front.name.span());
-            diagnostics.push(error.field("image.alt").hint("describe the portrait, e.g. \"Wang Ying\""));
-        }
+        let image = front.image.as_ref().and_then(|image| portrait(images, document, image, &mut diagnostics));
         let body = render(document);
         by_slug.insert(slug.clone(), profiles.len());
         profiles.push(AuthorProfile {
@@ -86,11 +85,26 @@ pub fn check_profiles(
             title: front.title.as_deref().map(crate::slug::collapse_whitespace).filter(|t| !t.is_empty()),
             bio_html: body.html,
             summary: body.first_paragraph,
-            image: front.image.clone(),
+            image,
             path: document.path.clone(),
         });
     }
     (profiles, diagnostics)
+}
+
+/// The portrait of a profile: an `alt` written empty is E044, the rest as for any `[image]`.
+fn portrait(
+    images: &ImageCatalog,
+    document: &Document<AuthorFront>,
+    image: &toml::Spanned<crate::load::frontmatter::ImageFront>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<ImageUse> {
+    if let Some(alt) = image.get_ref().alt.as_ref().filter(|alt| alt.get_ref().trim().is_empty()) {
+        let error = document.fragment().error_at("E044", "the portrait has an empty `alt`", alt.span());
+        diagnostics.push(error.field("image.alt").hint("describe the portrait, e.g. \"Wang Ying\""));
+        return None;
+    }
+    images::resolve_front(images, document, image).map_err(|error| diagnostics.push(error)).ok()
 }
 
 /// The authors of `articles` (sorted newest first), each with its profile if one matches.

@@ -15,8 +15,8 @@ pub mod language;
 pub mod limits;
 pub mod links;
 pub mod mentions;
-pub mod picture;
 pub mod news;
+pub mod picture;
 pub mod places;
 pub mod related;
 pub mod translations;
@@ -137,6 +137,8 @@ impl Article {
             source: None,
             corrections: Vec::new(),
             deals: Vec::new(),
+            image: None,
+            images: Vec::new(),
             extra: toml::Table::new(),
             html: String::new(),
             word_count: 0,
@@ -311,7 +313,8 @@ impl Model {
         // The catalog keeps every image resolved so far: one dropped by this edit stays
         // published until the next full rebuild.
         let images = context.resolver.images.assets();
-        let site = assemble(config, articles, context.profiles.clone(), context.authors.clone(), pages, static_files, images);
+        let site =
+            assemble(config, articles, context.profiles.clone(), context.authors.clone(), pages, static_files, images);
         let next_scheduled = next_scheduled(&site, &sources);
         let model = Model { site, sources, context: Context { next_scheduled, ..context } };
         Ok((model, Reach::Articles, diagnostics))
@@ -509,7 +512,7 @@ fn build_model(config: Config, loaded: Loaded, keep_sources: bool) -> (Option<Mo
     }
     let pages = build_pages(page_heads, &resolver, &mut diagnostics);
     let mut bio_warnings = Vec::new();
-    let (author_profiles, author_errors) = authors::check_profiles(&author_docs, |document| {
+    let (author_profiles, author_errors) = authors::check_profiles(&author_docs, &resolver.images, |document| {
         let (bio, warnings) = resolver.render(&document.path, document.body(), document.body_line(), &document.text);
         bio_warnings.extend(warnings);
         bio

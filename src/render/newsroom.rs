@@ -43,6 +43,7 @@ impl Renderer<'_> {
                     url,
                     language: &article.language,
                     article: Some(article),
+                    image: article.image.as_ref(),
                 };
                 (facts, crumbs, Some(ld))
             }
@@ -54,7 +55,7 @@ impl Renderer<'_> {
                 }
                 crumbs.push((entry.name.clone(), url.to_string()));
                 let ld = sd::entity_ld(site, &self.urls, *entity, &crumbs);
-                (website(&entry.name, &entry.summary), crumbs, Some(ld))
+                (PageFacts { image: entry.image.as_ref(), ..website(&entry.name, &entry.summary) }, crumbs, Some(ld))
             }
             Content::Author { author, .. } => {
                 let entry = &site.authors[*author];
@@ -65,7 +66,8 @@ impl Renderer<'_> {
                 ];
                 let ld = sd::author_ld(site, &self.urls, entry, &crumbs);
                 let summary = entry.profile.as_ref().map_or("", |p| p.summary.as_str());
-                let facts = PageFacts { og_type: OgType::Profile, ..website(&entry.name, summary) };
+                let image = entry.profile.as_ref().and_then(|p| p.image.as_ref());
+                let facts = PageFacts { og_type: OgType::Profile, image, ..website(&entry.name, summary) };
                 (facts, crumbs, Some(ld))
             }
             Content::Tag { tag, .. } => {
@@ -101,7 +103,7 @@ impl Renderer<'_> {
             ("title", profile.and_then(|p| p.title.as_deref()).map_or_else(Value::none, Value::from)),
             ("bio", Value::safe_string(profile.map_or("", |p| p.bio_html.as_str()))),
             ("summary", Value::from(profile.map_or("", |p| p.summary.as_str()))),
-            ("image", profile.and_then(|p| p.image.as_ref()).map_or_else(Value::none, value)),
+            ("image", super::image_view::image_value(profile.and_then(|p| p.image.as_ref()), &self.urls)),
             ("has_profile", Value::from(profile.is_some())),
             ("count", Value::from(entry.articles.len())),
         ])

@@ -12,6 +12,7 @@ use tera::Value;
 use super::views::map;
 use crate::load::frontmatter::EntityKind;
 use crate::model::authors::Author;
+use crate::model::images::{ImageUse, Variant};
 use crate::model::{Article, Entity, Site};
 use crate::slug::slugify;
 use crate::urls::{self, Urls};
@@ -33,11 +34,13 @@ pub struct PageFacts<'a> {
     pub language: &'a str,
     /// The article whose times, authors and tags the card carries.
     pub article: Option<&'a Article>,
+    /// The page's own image (lead image, logo, portrait): its share JPEG is the `og:image`.
+    pub image: Option<&'a ImageUse>,
 }
 
 impl<'a> PageFacts<'a> {
     pub fn website(title: &'a str, description: &'a str, url: &'a str, language: &'a str) -> Self {
-        PageFacts { og_type: OgType::Website, title, description, url, language, article: None }
+        PageFacts { og_type: OgType::Website, title, description, url, language, article: None, image: None }
     }
 }
 
@@ -146,10 +149,10 @@ fn card_tags(site: &Site, urls: &Urls, facts: &PageFacts) -> Vec<(&'static str, 
             og("article:tag", site.tags[tag].name.clone());
         }
     }
-    let image = news.share_image.as_ref();
-    if let Some(image) = image {
-        og("og:image", asset_url(urls, &image.src));
-        if let (Some(width), Some(height)) = (image.width, image.height) {
+    let image = share_image(site, urls, facts.image);
+    if let Some(image) = &image {
+        og("og:image", image.url.clone());
+        if let Some((width, height)) = image.size {
             og("og:image:width", width.to_string());
             og("og:image:height", height.to_string());
         }
@@ -161,6 +164,54 @@ fn card_tags(site: &Site, urls: &Urls, facts: &PageFacts) -> Vec<(&'static str, 
         tags.push(("name", "twitter:site".into(), handle.clone()));
     }
     tags
+}
+
+/// The image a social card shows.
+struct ShareImage {
+    url: String,
+    size: Option<(u32, u32)>,
+    alt: String,
+}
+
+/// The page's own image as its 1200-px share JPEG (a remote image as it is), else the site's
+/// `share_image`. An SVG or GIF has no share JPEG: the site's image stands in.
+fn share_image(site: &Site, urls: &Urls, own: Option<&ImageUse>) -> Option<ShareImage> {
+    let own = own.and_then(|image| match &image.asset {
+        None => Some(ShareImage { url: image.src.clone(), size: None, alt: image.alt.clone() }),
+        Some(asset) => asset.share.as_ref().map(|share| ShareImage {
+            url: urls.of(&share.path()),
+            size: Some((share.width, share.height)),
+            alt: image.alt.clone(),
+        }),
+    });
+    own.or_else(|| {
+        site.config.news.share_image.as_ref().map(|image| ShareImage {
+            url: asset_url(urls, &image.src),
+            size: image.width.zip(image.height),
+            alt: image.alt.clone(),
+        })
+    })
+}
+
+/// `ImageObject`s of an image in the sizes the build publishes: the share JPEG first, then
+/// the original-format variants, widest first (a remote image: its URL).
+fn image_objects(image: &ImageUse, urls: &Urls) -> Json {
+    let Some(asset) = &image.asset else { return json!([image.src]) };
+    let object = |variant: &Variant| {
+        json!({
+            "@type": "ImageObject",
+            "url": urls.of(&variant.path()),
+            "contentUrl": urls.of(&variant.path()),
+            "width": variant.width,
+            "height": variant.height,
+            "encodingFormat": variant.format.mime(),
+            "caption": image.caption.as_deref().unwrap_or(&image.alt),
+        })
+    };
+    let mut objects: Vec<Json> = asset.share.iter().map(object).collect();
+    let shared = asset.share.as_ref().map(|s| s.file.as_str());
+    objects.extend(asset.fallback.iter().rev().filter(|v| Some(v.file.as_str()) != shared).map(object));
+    Json::Array(objects)
 }
 
 /// The publisher: the site, with its logo when the settings name one.
@@ -234,7 +285,9 @@ pub fn article_ld(site: &Site, urls: &Urls, index: usize, crumbs: &[Crumb]) -> J
     if !article.summary.is_empty() {
         news_article["description"] = json!(article.summary);
     }
-    if let Some(image) = &site.config.news.share_image {
+    if let Some(image) = &article.image {
+        news_article["image"] = image_objects(image, urls);
+    } else if let Some(image) = &site.config.news.share_image {
         news_article["image"] = json!([asset_url(urls, &image.src)]);
     }
     graph(vec![news_article, breadcrumb_list(crumbs)])
@@ -250,6 +303,10 @@ pub fn entity_ld(site: &Site, urls: &Urls, index: usize, crumbs: &[Crumb]) -> Js
     }
     if !entity.summary.is_empty() {
         thing["description"] = json!(entity.summary);
+    }
+    if let Some(image) = &entity.image {
+        let key = if entity.kind == EntityKind::Organization { "logo" } else { "image" };
+        thing[key] = image_objects(image, urls);
     }
     if let Some(parent) = entity.parent.map(|p| &site.entities[p]) {
         let key = match (entity.kind, parent.kind) {
@@ -273,6 +330,9 @@ pub fn author_ld(site: &Site, urls: &Urls, author: &Author, crumbs: &[Crumb]) ->
         }
         if !profile.summary.is_empty() {
             person["description"] = json!(profile.summary);
+        }
+        if let Some(image) = &profile.image {
+            person["image"] = image_objects(image, urls);
         }
     }
     person["worksFor"] = publisher(site, urls);

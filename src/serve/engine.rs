@@ -164,8 +164,11 @@ impl Engine {
             return Rebuild::new(RebuildKind::Nothing);
         }
         self.pending.extend(relevant);
-        let only_articles =
-            self.pending.iter().all(|p| p.starts_with(load::ARTICLES_DIR) && !self.root.join(p).is_dir());
+        // An image beside an article is not an article: it takes a full rebuild, which reads
+        // and hashes the images again.
+        let only_articles = self.pending.iter().all(|p| {
+            p.starts_with(load::ARTICLES_DIR) && p.extension().is_some_and(|e| e == "md") && !self.root.join(p).is_dir()
+        });
         match self.state.take() {
             Some(state) if only_articles => self.update(state),
             _ => self.rebuild_all(),

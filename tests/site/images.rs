@@ -250,3 +250,118 @@ fn a_markdown_image_without_alt_text_is_a_warning() {
     let report = site.build();
     assert!(report.diagnostics.iter().any(|d| d.code == "W120" && d.line == 17), "{}", render_all(&report.diagnostics));
 }
+
+#[test]
+fn an_article_with_a_lead_image_shares_its_1200_pixel_jpeg() {
+    use crate::newsroom::{item, json_ld, meta};
+    let site = fixture("images");
+    site.build();
+    let page = read(&site.out(), "articles/harbour-opens/index.html");
+    let og = meta(&page, "og:image");
+    assert_eq!(og.len(), 1, "{og:?}");
+    assert!(og[0].contains("/img/harbour-1200w-") && og[0].ends_with(".jpg"), "{og:?}");
+    assert_eq!(decoded_size(&file_of(&site.out(), &og[0])), (1200, 667));
+    assert_eq!(meta(&page, "og:image:width"), vec!["1200"]);
+    assert_eq!(meta(&page, "og:image:height"), vec!["667"]);
+    assert_eq!(meta(&page, "og:image:alt"), vec!["The new container terminal at dawn"]);
+    assert_eq!(meta(&page, "twitter:card"), vec!["summary_large_image"]);
+    // JSON-LD: the share JPEG first, then every fallback variant, widest first, each a real file.
+    let images = item(&json_ld(&page), "NewsArticle")["image"].as_array().unwrap().clone();
+    assert_eq!(images[0]["url"], og[0].as_str());
+    let widths: Vec<u64> = images.iter().map(|i| i["width"].as_u64().unwrap()).collect();
+    assert_eq!(widths, vec![1200, 1600, 960, 480]);
+    for image in &images {
+        assert_eq!(image["@type"], "ImageObject");
+        let url = image["url"].as_str().unwrap();
+        let size = decoded_size(&file_of(&site.out(), url));
+        assert_eq!((u64::from(size.0), u64::from(size.1)), (image["width"].as_u64().unwrap(), image["height"].as_u64().unwrap()), "{url}");
+    }
+}
+
+#[test]
+fn a_page_without_an_image_gets_a_summary_card() {
+    use crate::newsroom::meta;
+    let site = fixture("images");
+    site.build();
+    let page = read(&site.out(), "articles/council-meets/index.html");
+    assert!(meta(&page, "og:image").is_empty(), "{:?}", meta(&page, "og:image"));
+    assert_eq!(meta(&page, "twitter:card"), vec!["summary"]);
+}
+
+#[test]
+fn author_pages_show_and_share_the_portrait() {
+    use crate::newsroom::{item, json_ld, meta};
+    let site = fixture("images");
+    site.build();
+    let page = read(&site.out(), "authors/staff-reporter/index.html");
+    let alt = "The harbour desk's reporter at work";
+    assert_eq!(attributes(&page, "figure.entity-image img", "alt"), vec![alt]);
+    assert_variants(&site.out(), &attributes(&page, "figure.entity-image img", "srcset")[0], &[400]);
+    assert_eq!(meta(&page, "og:image:alt"), vec![alt]);
+    assert_eq!(meta(&page, "og:image:width"), vec!["400"]);
+    let graphs = json_ld(&page);
+    let person = &item(&graphs, "ProfilePage")["mainEntity"];
+    assert_eq!(person["image"][0]["width"], 400);
+}
+
+#[test]
+fn an_author_portrait_that_is_missing_is_an_error_at_its_line() {
+    let site = fixture("images");
+    let profile = "content/authors/staff-reporter.md";
+    let text = std::fs::read_to_string(site.root.join(profile)).unwrap();
+    site.write(profile, text.replace("/images/portrait.png", "/images/nobody.png"));
+    assert_eq!(build_errors(&site), vec![("E061".into(), profile.into(), 6, Some("image.src".into()))]);
+}
+
+#[test]
+fn serve_shows_an_edited_image_and_a_text_edit_makes_no_image() {
+    use gazette::serve::engine::{Engine, RebuildKind};
+    let site = fixture("images");
+    let mut engine = Engine::new(site.options());
+    let first = engine.rebuild_all();
+    assert!(first.succeeded(), "{}", render_all(&first.diagnostics));
+    let page = |engine: &Engine| {
+        let served = engine.served();
+        let served = served.read().unwrap();
+        let (_, body) = &served.files["articles/harbour-opens/index.html"];
+        match body {
+            gazette::serve::engine::Served::Bytes(bytes) => String::from_utf8(bytes.to_vec()).unwrap(),
+            gazette::serve::engine::Served::File(file) => std::fs::read_to_string(file).unwrap(),
+        }
+    };
+    let lead = |html: &str| attributes(html, "figure.lead-image img", "src");
+    let before = lead(&page(&engine));
+    let cache = site.root.join(".public.gazette-cache/img");
+    let stamps = || {
+        let mut all: Vec<(String, std::time::SystemTime)> = std::fs::read_dir(&cache)
+            .unwrap()
+            .flatten()
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), e.metadata().unwrap().modified().unwrap()))
+            .collect();
+        all.sort();
+        all
+    };
+    let cached = stamps();
+    assert!(!cached.is_empty());
+    // A text edit: one article, and no image is made (the cache is untouched).
+    let text = std::fs::read_to_string(site.root.join(STORY)).unwrap();
+    site.write(STORY, text.replace("opened on Friday", "opened on Saturday"));
+    let rebuild = engine.apply(&[site.root.join(STORY)]);
+    assert!(rebuild.succeeded(), "{}", render_all(&rebuild.diagnostics));
+    assert_eq!(rebuild.kind, RebuildKind::OneArticle);
+    assert!(page(&engine).contains("opened on Saturday"));
+    assert_eq!(lead(&page(&engine)), before);
+    assert_eq!(stamps(), cached);
+    // The lead image replaced: the page names new files, which are served.
+    let image = "content/articles/2024/05/harbour.jpg";
+    let bytes = std::fs::read(site.root.join(image)).unwrap();
+    let mut edited = image::load_from_memory(&bytes).unwrap().to_rgb8();
+    edited.put_pixel(0, 0, image::Rgb([255, 0, 0]));
+    edited.save(site.root.join(image)).unwrap();
+    let rebuild = engine.apply(&[site.root.join(image)]);
+    assert!(rebuild.succeeded(), "{}", render_all(&rebuild.diagnostics));
+    let after = lead(&page(&engine));
+    assert_ne!(after, before);
+    let path = after[0].strip_prefix("https://images.example.com/").unwrap().to_string();
+    assert!(engine.served().read().unwrap().files.contains_key(&path), "{path} is not served");
+}

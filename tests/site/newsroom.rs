@@ -16,7 +16,7 @@ fn built() -> Fixture {
 }
 
 /// The text of every `<script type="application/ld+json">` of a page, parsed.
-fn json_ld(html: &str) -> Vec<Json> {
+pub(crate) fn json_ld(html: &str) -> Vec<Json> {
     const OPEN: &str = "<script type=\"application/ld+json\">";
     html.match_indices(OPEN)
         .map(|(at, _)| {
@@ -29,7 +29,7 @@ fn json_ld(html: &str) -> Vec<Json> {
 }
 
 /// The one item of type `kind` in a page's JSON-LD graph.
-fn item<'a>(graphs: &'a [Json], kind: &str) -> &'a Json {
+pub(crate) fn item<'a>(graphs: &'a [Json], kind: &str) -> &'a Json {
     let items: Vec<&Json> = graphs
         .iter()
         .flat_map(|g| match g["@graph"].as_array() {
@@ -48,7 +48,7 @@ fn has_offset(time: &Json) -> bool {
         && (text.ends_with('Z') || text[text.len() - 6..].starts_with(['+', '-']))
 }
 
-fn meta(html: &str, property: &str) -> Vec<String> {
+pub(crate) fn meta(html: &str, property: &str) -> Vec<String> {
     let mut found = attributes(html, &format!("meta[property=\"{property}\"]"), "content");
     found.extend(attributes(html, &format!("meta[name=\"{property}\"]"), "content"));
     found
