@@ -274,7 +274,11 @@ fn an_article_with_a_lead_image_shares_its_1200_pixel_jpeg() {
         assert_eq!(image["@type"], "ImageObject");
         let url = image["url"].as_str().unwrap();
         let size = decoded_size(&file_of(&site.out(), url));
-        assert_eq!((u64::from(size.0), u64::from(size.1)), (image["width"].as_u64().unwrap(), image["height"].as_u64().unwrap()), "{url}");
+        assert_eq!(
+            (u64::from(size.0), u64::from(size.1)),
+            (image["width"].as_u64().unwrap(), image["height"].as_u64().unwrap()),
+            "{url}"
+        );
     }
 }
 
