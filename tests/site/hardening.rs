@@ -94,6 +94,61 @@ fn output_size_is_linear_in_the_number_of_tags_of_one_article() {
     assert!(grown_full < grown_half * 9 / 4, "{} tags add {grown_half} bytes, {max} add {grown_full}", max / 2);
 }
 
+#[test]
+fn more_authors_than_the_maximum_is_an_error_naming_the_file_and_line() {
+    let site = fixture("good");
+    let authors: Vec<String> = (0..=gazette::model::limits::MAX_AUTHORS).map(|i| format!("\"Reporter {i}\"")).collect();
+    site.write(
+        "content/articles/2019/04/many-authors.md",
+        article("Many authors", &format!("authors = [{}]", authors.join(", "))),
+    );
+    let report = site.build_with(&site.options());
+    let error = errors(&report).into_iter().find(|d| d.code == "E077").expect("E077");
+    assert_eq!(error.file.as_deref(), Some(Path::new("content/articles/2019/04/many-authors.md")));
+    assert_eq!((error.line, error.field.as_deref()), (4, Some("authors")));
+    assert!(error.render(false).contains("21 authors"), "{}", error.render(false));
+    let checked = check(&site.options());
+    assert!(checked.diagnostics.iter().any(|d| d.code == "E077" && d.line == 4), "check reports it too");
+}
+
+#[test]
+fn output_size_is_linear_in_the_number_of_authors_of_one_article() {
+    let size_with = |count: usize| {
+        let site = fixture("good");
+        let authors: Vec<String> = (0..count).map(|i| format!("\"Reporter number {i}\"")).collect();
+        site.write(
+            "content/articles/2019/04/many-authors.md",
+            article("Many authors", &format!("authors = [{}]", authors.join(", "))),
+        );
+        site.build();
+        size_of(&site.out())
+    };
+    let max = gazette::model::limits::MAX_AUTHORS;
+    let (base, half, full) = (size_with(0), size_with(max / 2), size_with(max));
+    let (grown_half, grown_full) = (half - base, full - base);
+    // Each byline adds an author page and feed, each repeating every byline of the article:
+    // bounded by the maximum, twice the bylines stay close to twice the bytes.
+    assert!(grown_full < grown_half * 9 / 4, "{} authors add {grown_half} bytes, {max} add {grown_full}", max / 2);
+}
+
+#[test]
+fn an_article_page_names_every_byline_and_its_card_names_a_few_and_how_many_more() {
+    let site = fixture("good");
+    let authors: Vec<String> = (0..12).map(|i| format!("\"Reporter {i}\"")).collect();
+    site.write(
+        "content/articles/2019/04/many-authors.md",
+        article("Many authors", &format!("authors = [{}]", authors.join(", "))),
+    );
+    site.build();
+    let page = read(&site.out(), "articles/many-authors/index.html");
+    assert!(page.contains("Reporter 11</a>"), "the article page names every byline");
+    let author_page = read(&site.out(), "authors/reporter-0/index.html");
+    assert!(author_page.contains("Reporter 7</a>") && !author_page.contains("Reporter 8</a>"), "{author_page}");
+    assert!(author_page.contains("and 4 more"), "{author_page}");
+    let feed = read(&site.out(), "authors/reporter-0/atom.xml");
+    assert_eq!(feed.matches("<author><name>Reporter").count(), 8, "{feed}");
+}
+
 // 3. Time that grows with the square of the input (also a unit test in markdown.rs).
 
 #[test]
