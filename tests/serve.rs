@@ -71,8 +71,8 @@ impl Site {
             root: self.root.clone(),
             base_url: Some(base_url.into()),
             clock: Some(chrono::DateTime::parse_from_rfc3339(CLOCK).unwrap()),
-            // As `gazette serve` builds: the preview has no search index.
-            no_search: true,
+            // With the search index: the served /pagefind/ must equal a fresh build's too.
+            no_search: false,
             ..BuildOptions::default()
         }
     }
