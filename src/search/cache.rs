@@ -2,9 +2,9 @@
 //!
 //! Each article's `page::Record` is kept under `page::key`, a hash of everything the record is
 //! made from (the article's text and names, its URL, its bundle's language). `serve` keeps the
-//! records in memory from one save to the next; `gazette build` keeps them in one file beside
-//! the output folder (`.public.gazette-search-cache` for `public/`), never deployed and safe to
-//! delete: a build without it tokenizes every article, as a first build does.
+//! records in memory from one save to the next. `load` and `store` keep them in a file, for
+//! `gazette build`; the build does not use them yet, since nothing may be written outside the
+//! output folder and a file inside it must be left out of deploys and of `serve`'s site first.
 //!
 //! The file starts with a mark and a hash of the gazette binary (`fingerprint::binary`): a file
 //! written by another build of gazette is not read. It is written whole into a temporary file

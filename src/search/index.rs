@@ -25,15 +25,13 @@ impl<'a> Indexer<'a> {
         Indexer { site }
     }
 
-    /// Builds every bundle and writes its files; the records of unchanged articles come from
-    /// the cache beside the output, and files named after bytes the output already has are
-    /// kept rather than compressed again.
+    /// Builds every bundle and writes its files; files named after bytes the output already
+    /// has are kept rather than compressed again. A build keeps no records on disk (nothing
+    /// is written outside the output folder; `Records::store` is for a place inside it).
     pub fn finish(self, writer: &Writer) -> Result<Vec<Written>, Diagnostic> {
-        let cache_path = writer.beside("search-cache");
-        let mut cache = Records::load(&cache_path);
+        let mut cache = Records::default();
         let records = records(self.site, &mut cache);
-        // Without the file the next build only tokenizes everything again.
-        let _ = cache.store(&cache_path);
+        // The records are then shared with no one, and the bundle moves their words.
         cache.clear();
         let files = files(records)?;
         writer.create_dirs(files.iter().map(|f| f.path.as_str()))?;

@@ -149,13 +149,6 @@ impl Writer {
         Ok(Some(Written::Unchanged))
     }
 
-    /// A path beside the output folder, as the staging folder is: `.public.gazette-<what>`
-    /// for `public/`, where a build keeps what it reuses next time (never deployed).
-    pub fn beside(&self, what: &str) -> PathBuf {
-        let name = self.output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-        self.staging.with_file_name(format!(".{name}.gazette-{what}"))
-    }
-
     /// Makes the staging folder the output, atomically where the system allows it; returns
     /// how many files it holds and their total size.
     pub fn commit(self) -> Result<(usize, u64), Diagnostic> {
