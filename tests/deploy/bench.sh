@@ -9,14 +9,15 @@
 # rebuild is timed apart: `gazette deploy` would run it itself, rclone needs it done. The
 # targets [deploy.g1], [deploy.g2], ... are written into site.toml once, before the first
 # build: site.toml is a source of the build, so changing it would make every deploy rebuild.
-# Set RCLONE_32=0 to leave out rclone with 32 transfers (the longest runs).
+# Set RCLONE_32=0 to leave out rclone with 32 transfers (the longest runs), S3_PORT to move
+# the server off port 47300.
 # Prints one line per measurement: tool, case, run, seconds, what the tool said it did.
 set -euo pipefail
 gazette="$(realpath "$1")"; site="$(realpath "$2")"; work="$3"; runs="${4:-3}"
 here="$(dirname "$0")"
 mkdir -p "$work"
 trap '"$here/seaweedfs.sh" stop "$work"' EXIT
-eval "$("$here/seaweedfs.sh" start "$work" 47300 | sed 's/^/export /')"
+eval "$("$here/seaweedfs.sh" start "$work" "${S3_PORT:-47300}" | sed 's/^/export /')"
 export AWS_ACCESS_KEY_ID=$GAZETTE_TEST_S3_KEY AWS_SECRET_ACCESS_KEY=$GAZETTE_TEST_S3_SECRET
 export RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_PROVIDER=SeaweedFS \
     RCLONE_CONFIG_BENCH_ENDPOINT=$GAZETTE_TEST_S3_ENDPOINT RCLONE_CONFIG_BENCH_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID \
