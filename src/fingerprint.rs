@@ -22,11 +22,7 @@ const ATTRIBUTE: &str = "user.gazette.fingerprint";
 /// Hashes the inputs of a build.
 pub fn of(config: &Config, loaded: &Loaded) -> u64 {
     let mut hasher = DefaultHasher::new();
-    env!("CARGO_PKG_VERSION").hash(&mut hasher);
-    if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
-        // A rebuilt binary may render differently with the same version number.
-        (meta.len(), meta.modified().ok()).hash(&mut hasher);
-    }
+    binary().hash(&mut hasher);
     (&config.root, &config.output, &config.base_url, config.drafts, config.future, config.search, config.deals)
         .hash(&mut hasher);
     if let Ok(text) = std::fs::read(config.root.join(crate::config::CONFIG_FILE)) {
@@ -61,6 +57,17 @@ pub fn of(config: &Config, loaded: &Loaded) -> u64 {
     for file in &loaded.static_files {
         let meta = std::fs::metadata(config.root.join(crate::load::STATIC_DIR).join(file));
         (file, meta.as_ref().ok().map(|m| (m.len(), m.modified().ok()))).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// The gazette binary: its version, and its size and time, since a rebuilt binary may render
+/// differently with the same version number.
+pub fn binary() -> u64 {
+    let mut hasher = DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut hasher);
+    if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
+        (meta.len(), meta.modified().ok()).hash(&mut hasher);
     }
     hasher.finish()
 }

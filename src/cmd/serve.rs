@@ -38,6 +38,9 @@ pub struct ServeArgs {
     /// Print the time each rebuild and its stages took
     #[arg(long)]
     pub timings: bool,
+    /// Leave the search page and index out of the preview
+    #[arg(long)]
+    pub no_search: bool,
     /// How long to wait for a save to settle before rebuilding, in milliseconds
     #[arg(long, default_value_t = 50)]
     pub debounce: u64,
@@ -51,9 +54,7 @@ pub fn run(args: ServeArgs) -> i32 {
             drafts: args.drafts,
             future: args.future,
             clock: args.clock,
-            // The preview has no search index: Pagefind cannot update one incrementally, and
-            // indexing a large site takes far longer than any other rebuild.
-            no_search: true,
+            no_search: args.no_search,
             ..BuildOptions::default()
         },
         bind: args.bind,

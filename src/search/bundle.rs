@@ -19,6 +19,7 @@ use flate2::write::GzEncoder;
 use minicbor::Encode;
 use rayon::prelude::*;
 use sha1::{Digest, Sha1};
+use std::sync::Arc;
 
 use super::page::{Locations, PageWord, Record};
 
@@ -37,6 +38,25 @@ const GZIP_LEVEL: u32 = 6;
 pub struct File {
     pub path: String,
     pub contents: Vec<u8>,
+    /// `contents` are to be gzipped (`gzip`) when written. Such a file is named after a hash
+    /// of `contents`, so a file of the same path written before holds the same bytes and can
+    /// be kept instead of compressed again.
+    pub compress: bool,
+}
+
+impl File {
+    pub fn new(path: String, contents: Vec<u8>) -> Self {
+        File { path, contents, compress: false }
+    }
+
+    fn compressed(path: String, contents: Vec<u8>) -> Self {
+        File { path, contents, compress: true }
+    }
+
+    /// The bytes as served.
+    pub fn into_bytes(self) -> Vec<u8> {
+        if self.compress { gzip(&self.contents) } else { self.contents }
+    }
 }
 
 /// What `pagefind-entry.json` says about one language.
@@ -149,8 +169,9 @@ struct PackedValue {
     pages: Vec<usize>,
 }
 
-/// Writes one language's bundle. `records` are in page order (oldest first).
-pub fn write(mut records: Vec<Record>, language: &str) -> (Vec<File>, LanguageEntry) {
+/// Writes one language's bundle. `records` are in page order (oldest first); the words of
+/// those no one else holds are moved, not copied.
+pub fn write(records: Vec<Arc<Record>>, language: &str) -> (Vec<File>, LanguageEntry) {
     let meta_fields: Vec<String> =
         records.iter().flat_map(|r| r.meta_fields.iter().cloned()).collect::<BTreeSet<_>>().into_iter().collect();
     let mut files = Vec::new();
@@ -160,20 +181,24 @@ pub fn write(mut records: Vec<Record>, language: &str) -> (Vec<File>, LanguageEn
     files.extend(fragment_files);
     let sorts = vec![date_sort(&records)];
     let page_count = records.len();
-    // The words are moved out of the records: only one copy of them is held at a time.
     let per_page: Vec<Vec<PackedWord>> = records
-        .par_iter_mut()
+        .into_par_iter()
         .enumerate()
-        .map(|(page, record)| page_words(std::mem::take(&mut record.words), &record.meta_fields, page, &meta_fields))
+        .map(|(page, record)| {
+            let (words, fields) = match Arc::try_unwrap(record) {
+                Ok(record) => (record.words, record.meta_fields),
+                Err(shared) => (shared.words.clone(), shared.meta_fields.clone()),
+            };
+            page_words(words, &fields, page, &meta_fields)
+        })
         .collect();
-    drop(records);
     let words = merge(per_page);
     let (index_chunks, chunk_files) = word_chunks(words, language);
     files.extend(chunk_files);
     let meta = MetaIndex { version: PAGEFIND_VERSION.into(), pages, index_chunks, filters, sorts, meta_fields };
     let cbor = cbor(&meta);
     let meta_hash = format!("{language}_{}", short_hash(&cbor, 10));
-    files.push(File { path: format!("pagefind.{meta_hash}.pf_meta"), contents: gzip(&cbor) });
+    files.push(File::compressed(format!("pagefind.{meta_hash}.pf_meta"), cbor));
     (files, LanguageEntry { language: language.into(), meta_hash, page_count })
 }
 
@@ -261,7 +286,7 @@ fn word_chunks(words: Vec<PackedWord>, language: &str) -> (Vec<MetaChunk>, Vec<F
                 }
             }
             let cbor = cbor(&WordIndex { words: chunk });
-            (format!("{language}_{}", short_hash(&cbor, 10)), gzip(&cbor))
+            (format!("{language}_{}", short_hash(&cbor, 10)), cbor)
         })
         .collect();
     let files = files
@@ -269,7 +294,7 @@ fn word_chunks(words: Vec<PackedWord>, language: &str) -> (Vec<MetaChunk>, Vec<F
         .zip(meta.iter_mut())
         .map(|((hash, contents), chunk)| {
             chunk.hash = hash.clone();
-            File { path: format!("index/{hash}.pf_index"), contents }
+            File::compressed(format!("index/{hash}.pf_index"), contents)
         })
         .collect();
     (meta, files)
@@ -309,7 +334,7 @@ fn distinguishing_prefixes(a: &str, b: &str) -> (String, String) {
     (a.chars().take(common + 1).collect(), b.chars().take(common + 1).collect())
 }
 
-fn filter_indexes(records: &[Record], language: &str) -> (Vec<MetaFilter>, Vec<File>) {
+fn filter_indexes(records: &[Arc<Record>], language: &str) -> (Vec<MetaFilter>, Vec<File>) {
     let mut filters: BTreeMap<&str, BTreeMap<&str, Vec<usize>>> = BTreeMap::new();
     for (page, record) in records.iter().enumerate() {
         for (name, values) in &record.filters {
@@ -327,14 +352,14 @@ fn filter_indexes(records: &[Record], language: &str) -> (Vec<MetaFilter>, Vec<F
         };
         let cbor = cbor(&index);
         let hash = format!("{language}_{}", short_hash(&cbor, 10));
-        files.push(File { path: format!("filter/{hash}.pf_filter"), contents: gzip(&cbor) });
+        files.push(File::compressed(format!("filter/{hash}.pf_filter"), cbor));
         meta.push(MetaFilter { filter: name.into(), hash });
     }
     (meta, files)
 }
 
 /// The result cards, in files of `FRAGMENTS_PER_FILE` counted from the oldest page.
-fn fragments(records: &[Record], language: &str) -> (Vec<MetaPage>, Vec<File>) {
+fn fragments(records: &[Arc<Record>], language: &str) -> (Vec<MetaPage>, Vec<File>) {
     let hashes: Vec<String> =
         records.par_iter().map(|r| format!("{language}_{}", short_hash(r.fragment_json.as_bytes(), 12))).collect();
     let groups: Vec<(String, Vec<u8>)> = records
@@ -354,7 +379,7 @@ fn fragments(records: &[Record], language: &str) -> (Vec<MetaPage>, Vec<File>) {
             }
             json.push('}');
             let hash = format!("{language}_group_{}", short_hash(json.as_bytes(), 12));
-            (hash, gzip(json.as_bytes()))
+            (hash, json.into_bytes())
         })
         .collect();
     let mut pages = Vec::with_capacity(records.len());
@@ -368,13 +393,13 @@ fn fragments(records: &[Record], language: &str) -> (Vec<MetaPage>, Vec<File>) {
     }
     let files = groups
         .into_iter()
-        .map(|(hash, contents)| File { path: format!("fragment/{hash}.pf_fragment"), contents })
+        .map(|(hash, contents)| File::compressed(format!("fragment/{hash}.pf_fragment"), contents))
         .collect();
     (pages, files)
 }
 
 /// Pages by date, oldest first (Pagefind's string sort, stable on ties).
-fn date_sort(records: &[Record]) -> MetaSort {
+fn date_sort(records: &[Arc<Record>]) -> MetaSort {
     let mut pages: Vec<usize> = (0..records.len()).collect();
     pages.sort_by(|&a, &b| records[a].sort_date.cmp(&records[b].sort_date));
     MetaSort { sort: "date".into(), pages }

@@ -43,7 +43,7 @@ fn from_pagefind(languages: &[String]) -> Result<Vec<File>, String> {
         let files = index.get_files().await.map_err(|error| format!("{error:#}"))?;
         Ok(files
             .into_iter()
-            .map(|file| File { path: file.filename.to_string_lossy().replace('\\', "/"), contents: file.contents })
+            .map(|file| File::new(file.filename.to_string_lossy().replace('\\', "/"), file.contents))
             .filter(|file| is_client_file(&file.path))
             .collect())
     })

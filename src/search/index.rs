@@ -1,9 +1,14 @@
 //! The index stage: the site's bundles → their files, through the build's `Writer`.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
-use super::bundle::{self, File, LanguageEntry};
-use super::{Bundle, bundles, client, page};
+pub use super::bundle::File as SiteFile;
+use super::bundle::{self, File};
+use super::cache::Records;
+use super::page::{self, Record};
+use super::{Bundle, bundles, client};
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
 use crate::render::Body;
@@ -20,52 +25,82 @@ impl<'a> Indexer<'a> {
         Indexer { site }
     }
 
-    /// Builds every bundle and writes its files.
+    /// Builds every bundle and writes its files; files named after bytes the output already
+    /// has are kept rather than compressed again. A build keeps no records on disk (nothing
+    /// is written outside the output folder; `Records::store` is for a place inside it).
     pub fn finish(self, writer: &Writer) -> Result<Vec<Written>, Diagnostic> {
-        let files = site_files(self.site)?;
+        let mut cache = Records::default();
+        let records = records(self.site, &mut cache);
+        // The records are then shared with no one, and the bundle moves their words.
+        cache.clear();
+        let files = files(records)?;
         writer.create_dirs(files.iter().map(|f| f.path.as_str()))?;
-        files.into_par_iter().map(|file| writer.write(&file.path, &Body::Bytes(file.contents))).collect()
+        files
+            .into_par_iter()
+            .map(|file| match file.compress {
+                true => match writer.keep_previous(&file.path)? {
+                    Some(kept) => Ok(kept),
+                    None => writer.write(&file.path.clone(), &Body::Bytes(file.into_bytes())),
+                },
+                false => writer.write(&file.path.clone(), &Body::Bytes(file.into_bytes())),
+            })
+            .collect()
     }
 }
 
-/// Every file of the site's search index, by its path below the output root.
-pub fn site_files(site: &Site) -> Result<Vec<File>, Diagnostic> {
+/// Every file of the site's search index, by its path below the output root; `cache` gives
+/// the records of unchanged articles and keeps this site's.
+pub fn site_files(site: &Site, cache: &mut Records) -> Result<Vec<File>, Diagnostic> {
+    files(records(site, cache))
+}
+
+/// Each bundle with its articles' records, in page order (oldest first), from `cache` where
+/// the article did not change; `cache` then holds exactly these records.
+pub fn records(site: &Site, cache: &mut Records) -> Vec<(Bundle, Vec<Arc<Record>>)> {
     let urls = Urls::new(&site.config.base_url);
-    let bundles = bundles(site);
-    let mut files = Vec::new();
-    for (i, bundle) in bundles.iter().enumerate() {
+    let mut kept = Vec::new();
+    let mut all = Vec::new();
+    for bundle in bundles(site) {
         let language = bundle.language.to_lowercase();
-        let (bundle_files, entry) = bundle_files(site, &urls, bundle, &language);
+        // Oldest first: a new article is a new last page, and the pages before keep their numbers.
+        let keyed: Vec<(u64, Arc<Record>)> = bundle
+            .articles
+            .par_iter()
+            .rev()
+            .map(|&index| {
+                let article = &site.articles[index];
+                let url = urls.of(&urls::article_dir(&article.slug));
+                let key = page::key(site, article, &url, &language);
+                let record = cache.get(key).unwrap_or_else(|| Arc::new(page::record(site, article, &url, &language)));
+                (key, record)
+            })
+            .collect();
+        // Pagefind leaves out pages without words.
+        let records = keyed.iter().filter(|(_, r)| !r.words.is_empty()).map(|(_, r)| Arc::clone(r)).collect();
+        kept.extend(keyed);
+        all.push((bundle, records));
+    }
+    cache.keep(kept.into_iter());
+    all
+}
+
+/// The files of every bundle, the client's included.
+pub fn files(bundles: Vec<(Bundle, Vec<Arc<Record>>)>) -> Result<Vec<File>, Diagnostic> {
+    let mut files = Vec::new();
+    for (i, (bundle, records)) in bundles.into_iter().enumerate() {
+        let language = bundle.language.to_lowercase();
+        let (bundle_files, entry) = bundle::write(records, &language);
         let client = client::files(std::slice::from_ref(&language)).map_err(index_error)?;
         let has_wasm = |language: &str| client.iter().any(|f| f.path == format!("wasm.{language}.pagefind"));
         let entry_json = bundle::entry_json(std::slice::from_ref(&entry), has_wasm);
         let dir = &bundle.dir;
-        files.push(File { path: format!("{dir}pagefind-entry.json"), contents: entry_json.into_bytes() });
+        files.push(File::new(format!("{dir}pagefind-entry.json"), entry_json.into_bytes()));
         // Other languages' bundles are merged into the primary one by `/search/` and use its
         // scripts and styles; each still needs its language's WASM.
         let client = client.into_iter().filter(|f| i == 0 || f.path.starts_with("wasm."));
-        files.extend(
-            client.chain(bundle_files).map(|f| File { path: format!("{dir}{}", f.path), contents: f.contents }),
-        );
+        files.extend(client.chain(bundle_files).map(|f| File { path: format!("{dir}{}", f.path), ..f }));
     }
     Ok(files)
-}
-
-fn bundle_files(site: &Site, urls: &Urls, bundle: &Bundle, language: &str) -> (Vec<File>, LanguageEntry) {
-    // Oldest first: a new article is a new last page, and the pages before keep their numbers.
-    let records: Vec<page::Record> = bundle
-        .articles
-        .par_iter()
-        .rev()
-        .map(|&index| {
-            let article = &site.articles[index];
-            let url = urls.of(&urls::article_dir(&article.slug));
-            page::record(site, article, &url, language)
-        })
-        .collect();
-    // Pagefind leaves out pages without words.
-    let records: Vec<page::Record> = records.into_iter().filter(|r| !r.words.is_empty()).collect();
-    bundle::write(records, language)
 }
 
 fn index_error(message: String) -> Diagnostic {

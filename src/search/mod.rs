@@ -25,6 +25,8 @@
 #[cfg(feature = "search")]
 mod bundle;
 #[cfg(feature = "search")]
+mod cache;
+#[cfg(feature = "search")]
 mod client;
 #[cfg(feature = "search")]
 mod digest;
@@ -36,9 +38,11 @@ mod page;
 mod words;
 
 #[cfg(feature = "search")]
-pub use index::Indexer;
+pub use cache::Records;
+#[cfg(feature = "search")]
+pub use index::{Indexer, SiteFile, site_files};
 #[cfg(not(feature = "search"))]
-pub use without_search::Indexer;
+pub use without_search::{Indexer, Records, SiteFile, site_files};
 
 /// Whether this build of gazette has search; the bundles and their folder are decided by
 /// the plan, since they are files of the site.
@@ -53,6 +57,27 @@ mod without_search {
 
     /// Without search there is nothing to index.
     pub struct Indexer;
+
+    /// Without search no records are kept.
+    #[derive(Default)]
+    pub struct Records;
+
+    /// Without search there are no index files.
+    pub struct SiteFile {
+        pub path: String,
+        pub contents: Vec<u8>,
+        pub compress: bool,
+    }
+
+    impl SiteFile {
+        pub fn into_bytes(self) -> Vec<u8> {
+            self.contents
+        }
+    }
+
+    pub fn site_files(_: &Site, _: &mut Records) -> Result<Vec<SiteFile>, Diagnostic> {
+        Ok(Vec::new())
+    }
 
     impl Indexer {
         pub fn start(_: &Site) -> Self {

@@ -9,7 +9,9 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
 
+use minicbor::{Decode, Encode};
 use serde::Serialize;
 
 use super::digest::{Digest, Parsed, escape_html, feed_html, normalize_content};
@@ -34,32 +36,43 @@ pub struct MetaPosition {
 }
 
 /// A word's locations on one page, packed as Pagefind packs them (`locations`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Encode, Decode)]
 pub struct Locations {
+    #[n(0)]
     pub locs: Vec<i32>,
     /// With this page's own metadata field ids (`Record::meta_fields`).
+    #[n(1)]
     pub meta_locs: Vec<i32>,
 }
 
 /// One word of a page: where it occurs as written, and in each form with diacritics.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Encode, Decode)]
 pub struct PageWord {
+    #[n(0)]
     pub word: String,
+    #[n(1)]
     pub plain: Option<Locations>,
+    #[n(2)]
     pub variants: Vec<(String, Locations)>,
 }
 
-/// Everything the bundle needs from one article.
-#[derive(Debug, Clone)]
+/// Everything the bundle needs from one article (kept between builds by `cache`).
+#[derive(Debug, Clone, PartialEq, Encode, Decode)]
 pub struct Record {
+    #[n(0)]
     pub fragment_json: String,
+    #[n(1)]
     pub word_count: usize,
     /// Sorted by word.
+    #[n(2)]
     pub words: Vec<PageWord>,
     /// This page's metadata field names, sorted (the ids in `Locations::meta_locs`).
+    #[n(3)]
     pub meta_fields: Vec<String>,
     /// Filter name → values, HTML-escaped (Pagefind's UI shows them as HTML).
+    #[n(4)]
     pub filters: BTreeMap<String, Vec<String>>,
+    #[n(5)]
     pub sort_date: String,
 }
 
@@ -79,6 +92,49 @@ struct FragmentJson<'a> {
     filters: &'a BTreeMap<String, Vec<String>>,
     meta: &'a BTreeMap<String, String>,
     anchors: Vec<AnchorJson<'a>>,
+}
+
+/// What `record` reads, hashed: the same key means the same record. The article is
+/// destructured without `..`, so a new field does not compile until it is decided here.
+pub fn key(site: &Site, article: &Article, url: &str, language: &str) -> u64 {
+    let Article {
+        title,
+        date,
+        summary,
+        language: own_language,
+        tags,
+        entities,
+        draft,
+        source,
+        corrections,
+        html,
+        path: _,
+        slug: _,
+        updated: _,
+        translation_of: _,
+        translations: _,
+        mentions: _,
+        authors: _,
+        deals: _,
+        extra: _,
+        word_count: _,
+        named: _,
+        declared: _,
+    } = article;
+    let mut hasher = DefaultHasher::new();
+    (url, language, title, date, summary, own_language, draft, html).hash(&mut hasher);
+    source.as_ref().map(|s| &s.name).hash(&mut hasher);
+    for correction in corrections {
+        (correction.date, &correction.text).hash(&mut hasher);
+    }
+    for &tag in tags {
+        site.tags[tag].name.hash(&mut hasher);
+    }
+    0xffu8.hash(&mut hasher);
+    for &entity in entities {
+        site.entities[entity].name.hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 /// The search record of one article, for the bundle of `language`.

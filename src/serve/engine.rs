@@ -24,11 +24,12 @@ use crate::config::{self, BuildOptions};
 use crate::diagnostics::Diagnostic;
 use crate::load::frontmatter::ArticleFront;
 use crate::load::{self, Document, TemplateFile};
-use crate::model::{Model, Reach};
+use crate::model::{Model, Reach, Site};
 use crate::pipeline::{Planned, Run};
 use crate::plan::{self, Output};
 use crate::render::reads::{self, ArticleHashes};
 use crate::render::{self, Body, Renderer, Templates, views};
+use crate::search;
 use crate::urls::Urls;
 
 /// One output's body as served.
@@ -121,6 +122,8 @@ pub struct State {
     pub outputs: Vec<Output>,
     /// `reads::own_hash` of each article, by its drafting (`named.revision`).
     pub own_hashes: HashMap<u64, u64>,
+    /// Each article's search record: a save tokenizes only the articles it changed.
+    pub search: search::Records,
 }
 
 pub struct Engine {
@@ -260,9 +263,9 @@ impl Engine {
     /// they still apply.
     fn full(&mut self, previous: Option<State>, rebuild: &mut Rebuild) -> Result<(), ()> {
         let mut run = Run::default();
-        let (compiled, cards, own_hashes) = match previous {
-            Some(old) => (Some((old.template_files, old.templates)), old.cards, old.own_hashes),
-            None => (None, HashMap::new(), HashMap::new()),
+        let (compiled, cards, own_hashes, search) = match previous {
+            Some(old) => (Some((old.template_files, old.templates)), old.cards, old.own_hashes, old.search),
+            None => (None, HashMap::new(), HashMap::new(), search::Records::default()),
         };
         let planned = run.config(&self.options).and_then(|config| {
             let loaded = run.load(&config);
@@ -271,7 +274,7 @@ impl Engine {
         rebuild.diagnostics.append(&mut run.diagnostics);
         rebuild.timings.append(&mut run.timings);
         let Planned { model, templates, template_files, outputs } = planned.ok_or(())?;
-        let state = State { model, templates, template_files, cards, outputs: Vec::new(), own_hashes };
+        let state = State { model, templates, template_files, cards, outputs: Vec::new(), own_hashes, search };
         self.publish(state, outputs, rebuild, Stopwatch(Instant::now()))
     }
 
@@ -324,6 +327,14 @@ impl Engine {
         }
         rebuild.diagnostics = crate::diagnostics::collapse_repeats(std::mem::take(&mut rebuild.diagnostics));
         clock.lap(rebuild, "render");
+        let index = match rebuild.succeeded() {
+            true => self.search_files(site, &mut state.search).unwrap_or_else(|error| {
+                rebuild.diagnostics.push(error);
+                Vec::new()
+            }),
+            false => Vec::new(),
+        };
+        clock.lap(rebuild, "search");
         if !rebuild.succeeded() {
             // The model is good and the served fingerprints still describe the served bytes.
             self.state = Some(state);
@@ -331,25 +342,52 @@ impl Engine {
         }
         rebuild.rendered = dirty.len();
         rebuild.outputs = outputs.len();
-        self.swap_in(&outputs, &dirty, &fingerprints, bodies, rebuild);
+        self.swap_in(&outputs, (&dirty, &fingerprints, bodies), index, rebuild);
         clock.lap(rebuild, "publish");
         state.outputs = outputs;
         self.state = Some(state);
         Ok(())
     }
+    /// The search index as a fresh build writes it (`search::site_files`, from the records
+    /// kept since the last save); a file named after bytes already served keeps them rather
+    /// than being compressed again.
+    fn search_files(&self, site: &Site, records: &mut search::Records) -> Result<Vec<(String, Served)>, Diagnostic> {
+        if !site.config.search {
+            return Ok(Vec::new());
+        }
+        let files = search::site_files(site, records)?;
+        let served = self.served.read().unwrap_or_else(PoisonError::into_inner);
+        let known = |path: &str| match served.files.get(path) {
+            Some((_, Served::Bytes(bytes))) => Some(bytes.clone()),
+            _ => None,
+        };
+        Ok(files
+            .into_par_iter()
+            .map(|file| {
+                let path = file.path.clone();
+                let bytes = file.compress.then(|| known(&path)).flatten();
+                (path, Served::Bytes(bytes.unwrap_or_else(|| Bytes::from(file.into_bytes()))))
+            })
+            .collect())
+    }
+
+    /// Swaps the rendered outputs (`dirty` of `outputs`, with every output's fingerprint) and
+    /// the search index into the served site, and drops what is no longer built.
     fn swap_in(
         &self,
         outputs: &[Output],
-        dirty: &[usize],
-        fingerprints: &[u64],
-        bodies: Vec<Served>,
+        (dirty, fingerprints, bodies): (&[usize], &[u64], Vec<Served>),
+        index: Vec<(String, Served)>,
         rebuild: &mut Rebuild,
     ) {
         let mut served = self.served.write().unwrap_or_else(PoisonError::into_inner);
         let mut added = false;
-        for (&i, body) in dirty.iter().zip(bodies) {
-            let path = &outputs[i].path;
-            let same = match (served.files.get(path), &body) {
+        let index_paths: Vec<String> = index.iter().map(|(path, _)| path.clone()).collect();
+        let rendered = dirty.iter().map(|&i| (outputs[i].path.clone(), fingerprints[i])).zip(bodies);
+        // The index has no fingerprint: its files are compared by their bytes.
+        let index = index.into_iter().map(|(path, body)| ((path, 0), body));
+        for ((path, fingerprint), body) in rendered.chain(index) {
+            let same = match (served.files.get(&path), &body) {
                 (Some((_, Served::Bytes(old))), Served::Bytes(new)) => old == new,
                 (Some((_, Served::File(old))), Served::File(new)) => old == new,
                 (None, _) => {
@@ -361,11 +399,12 @@ impl Engine {
             if !same {
                 rebuild.changed.push(path.clone());
             }
-            served.files.insert(path.clone(), (fingerprints[i], body));
+            served.files.insert(path, (fingerprint, body));
         }
         // Plan paths are unique, so with nothing added the counts match unless some are gone.
-        if added || served.files.len() != outputs.len() {
-            let planned: std::collections::HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
+        if added || served.files.len() != outputs.len() + index_paths.len() {
+            let planned: std::collections::HashSet<&str> =
+                outputs.iter().map(|o| o.path.as_str()).chain(index_paths.iter().map(String::as_str)).collect();
             let gone: Vec<String> = served.files.keys().filter(|p| !planned.contains(p.as_str())).cloned().collect();
             for path in gone {
                 served.files.remove(&path);

@@ -129,6 +129,26 @@ impl Writer {
         }
     }
 
+    /// Keeps the previous output's file at `relative`, if there is one, without reading it:
+    /// for files named after a hash of their bytes (the search index), whose name says that
+    /// the bytes are the same. `None`: there is no such file, write it.
+    pub fn keep_previous(&self, relative: &str) -> Result<Option<Written>, Diagnostic> {
+        if self.stopped() {
+            return Ok(Some(Written::Skipped));
+        }
+        let relative_path = checked_relative(relative)?;
+        let previous = self.output.join(&relative_path);
+        let Some(meta) = fs::symlink_metadata(&previous).ok().filter(|m| m.is_file()) else {
+            return Ok(None);
+        };
+        if fs::hard_link(&previous, self.staging.join(&relative_path)).is_err() {
+            return Ok(None);
+        }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(meta.len(), Ordering::Relaxed);
+        Ok(Some(Written::Unchanged))
+    }
+
     /// Makes the staging folder the output, atomically where the system allows it; returns
     /// how many files it holds and their total size.
     pub fn commit(self) -> Result<(usize, u64), Diagnostic> {
