@@ -35,6 +35,9 @@ pub struct DeployArgs {
     /// Uploads in flight at once
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: u16,
+    /// Print the time each stage took (build, hash, list, plan, upload)
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// Runs the deploy; returns the process exit code.
@@ -53,14 +56,19 @@ pub fn run(args: DeployArgs) -> i32 {
         Ok(target) => target,
         Err(error) => return fail(error),
     };
+    let started = std::time::Instant::now();
     if let Err(code) = build_first(&site, color) {
         return code;
     }
-    let started = std::time::Instant::now();
+    let built = started.elapsed();
     let prepared = match deploy::prepare(target, &config.output, usize::from(args.jobs)) {
         Ok(prepared) => prepared,
         Err(error) => return fail(error),
     };
+    if args.timings {
+        print_timings(&[("build", built)]);
+        print_timings(&prepared.timings().0);
+    }
     let mut warnings = prepared.warnings();
     super::print_diagnostics(&mut warnings, color);
     if args.dry_run {
@@ -83,7 +91,12 @@ pub fn run(args: DeployArgs) -> i32 {
     }
     let unchanged = prepared.unchanged();
     let options = DeployOptions { jobs: usize::from(args.jobs), progress: std::io::stderr().is_terminal() };
-    match prepared.execute(&options) {
+    let executing = std::time::Instant::now();
+    let result = prepared.execute(&options);
+    if args.timings {
+        print_timings(&[("upload", executing.elapsed())]);
+    }
+    match result {
         Ok(done) => {
             eprintln!(
                 "deployed to {}: {} uploaded ({}), {} deleted, {} unchanged in {:.1} s",
@@ -137,6 +150,13 @@ fn build_first(site: &BuildOptions, color: bool) -> Result<(), i32> {
         eprintln!("built {} files ({} unchanged)", thousands(report.changed), thousands(report.unchanged));
     }
     Ok(())
+}
+
+/// One line per stage, as `gazette build --timings` prints them.
+fn print_timings(stages: &[(&str, std::time::Duration)]) {
+    for (stage, time) in stages {
+        eprintln!("{stage:>14}: {:>8.1} ms", time.as_secs_f64() * 1000.0);
+    }
 }
 
 fn print_plan(prepared: &Prepared) {

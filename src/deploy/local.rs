@@ -3,7 +3,7 @@
 //! In: the output folder. Out: `LocalFile`s keyed by their `/`-separated path, hashed in
 //! parallel (the MD5 is what S3 compares: a single-part object's ETag).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use md5::{Digest, Md5};
 use rayon::prelude::*;
@@ -18,32 +18,49 @@ pub(crate) struct LocalFile {
     pub md5: String,
 }
 
-/// Lists and hashes every file below `output` but the build's own mark, sorted by path; an
-/// unreadable file is an error (a deploy must never publish half a site).
-pub(crate) fn scan(output: &Path) -> Result<Vec<LocalFile>, String> {
-    let mut paths = Vec::new();
-    for entry in walkdir::WalkDir::new(output).min_depth(1).sort_by_file_name() {
+/// A file of the output, found but not read yet.
+pub(crate) struct Found {
+    /// As `LocalFile::path`.
+    pub path: String,
+    full: PathBuf,
+}
+
+/// Lists every file below `output` but the build's own mark, in S3's key order (bytes, which
+/// a walk of the folders is not: `a/b` comes before `a-c` there); reads nothing but folders.
+pub(crate) fn walk(output: &Path) -> Result<Vec<Found>, String> {
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(output).min_depth(1) {
         let entry = entry.map_err(|error| format!("cannot list {}: {error}", output.display()))?;
         let is_mark = entry.depth() == 1 && entry.file_name() == crate::write::guard::MARK_FILE;
         if entry.file_type().is_file() && !is_mark {
-            paths.push(entry.into_path());
+            let full = entry.into_path();
+            found.push(Found { path: key_of(output, &full)?, full });
         }
     }
-    let mut files: Vec<LocalFile> = paths.par_iter().map(|path| hash_file(output, path)).collect::<Result<_, _>>()?;
-    // In S3's key order (bytes), which a walk of the folders is not (`a/b` before `a-c`).
-    files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    found.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    Ok(found)
 }
 
-fn hash_file(output: &Path, path: &Path) -> Result<LocalFile, String> {
-    let bytes = std::fs::read(path).map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+/// Reads and hashes the files `walk` found, in parallel, in the same order; an unreadable
+/// file is an error (a deploy must never publish half a site).
+pub(crate) fn hash(found: Vec<Found>) -> Result<Vec<LocalFile>, String> {
+    found.into_par_iter().map(hash_file).collect()
+}
+
+fn hash_file(found: Found) -> Result<LocalFile, String> {
+    let bytes = std::fs::read(&found.full).map_err(|error| format!("cannot read {}: {error}", found.full.display()))?;
+    Ok(LocalFile { path: found.path, size: bytes.len() as u64, md5: md5_hex(&bytes) })
+}
+
+/// The `/`-separated path of `full` below `output`.
+fn key_of(output: &Path, full: &Path) -> Result<String, String> {
     let relative =
-        path.strip_prefix(output).map_err(|_| format!("{} is outside {}", path.display(), output.display()))?;
+        full.strip_prefix(output).map_err(|_| format!("{} is outside {}", full.display(), output.display()))?;
     let parts: Option<Vec<&str>> = relative.components().map(|c| c.as_os_str().to_str()).collect();
     let Some(parts) = parts else {
-        return Err(format!("{} is not a UTF-8 file name, so it cannot be an object key", path.display()));
+        return Err(format!("{} is not a UTF-8 file name, so it cannot be an object key", full.display()));
     };
-    Ok(LocalFile { path: parts.join("/"), size: bytes.len() as u64, md5: md5_hex(&bytes) })
+    Ok(parts.join("/"))
 }
 
 pub(crate) fn md5_hex(bytes: &[u8]) -> String {

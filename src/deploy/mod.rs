@@ -13,6 +13,7 @@ mod s3;
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -26,8 +27,8 @@ use crate::diagnostics::{Diagnostic, thousands};
 /// Objects larger than this go up in parts of `PART_SIZE`.
 pub const MULTIPART_THRESHOLD: u64 = 16 << 20;
 const PART_SIZE: usize = 8 << 20;
-/// Objects per listing range, listed in parallel with the others.
-const LIST_RANGE: usize = 2_000;
+/// Objects per listing range (one page of S3's listing), listed in parallel with the others.
+const LIST_RANGE: usize = 1_000;
 
 /// How a deploy was asked for.
 #[derive(Debug, Clone)]
@@ -45,6 +46,7 @@ pub struct Prepared<'a> {
     store: Store,
     plan: Plan,
     warnings: Vec<Diagnostic>,
+    timings: Timings,
 }
 
 /// One line of a dry run's plan.
@@ -81,6 +83,11 @@ impl Prepared<'_> {
         self.plan.is_empty()
     }
 
+    /// How long hashing, listing and planning took.
+    pub fn timings(&self) -> &Timings {
+        &self.timings
+    }
+
     /// What looks wrong in the target's settings, found while planning.
     pub fn warnings(&self) -> Vec<Diagnostic> {
         self.warnings.clone()
@@ -115,7 +122,8 @@ pub fn describe(target: &DeployTarget) -> String {
     format!("s3://{}/{}{at}", target.bucket, target.prefix)
 }
 
-/// Hashes the site, lists the bucket and plans the deploy; changes nothing.
+/// Hashes the site, lists the bucket and plans the deploy; changes nothing. The listing and
+/// the hashing run at once: the listing only needs the paths, cut into ranges.
 pub fn prepare<'a>(target: &'a DeployTarget, output: &'a Path, jobs: usize) -> Result<Prepared<'a>, Diagnostic> {
     let credentials = credentials::find(target.profile.as_deref()).map_err(|reason| {
         Diagnostic::error("E085", format!("no credentials for deploy target `{}`: {reason}", target.name))
@@ -126,19 +134,49 @@ pub fn prepare<'a>(target: &'a DeployTarget, output: &'a Path, jobs: usize) -> R
             .field(format!("deploy.{}", target.name))
             .hint("check `endpoint` and `bucket`")
     })?;
-    let local = local::scan(output).map_err(|reason| {
+    let unreadable = |reason| {
         Diagnostic::error("E089", format!("cannot read the built site: {reason}"))
             .hint("run `gazette build` and check the output folder")
-    })?;
-    // Cut the listing where the site's own sorted paths suggest ranges of about equal size.
-    let splits: Vec<&str> = local.iter().map(|f| f.path.as_str()).skip(LIST_RANGE).step_by(LIST_RANGE).collect();
-    let listed = store.list(&splits);
-    let listed = listed.map_err(|failure| failure_diagnostic(target, failure, Executed::default()))?;
+    };
+    let mut timings = Timings::default();
+    let found = local::walk(output).map_err(unreadable)?;
+    // Cut the listing where the site's own sorted paths make ranges of one listing page each.
+    let splits: Vec<String> = found.iter().skip(LIST_RANGE - 1).step_by(LIST_RANGE).map(|f| f.path.clone()).collect();
+    let (listed, local) = std::thread::scope(|scope| {
+        let listing = scope.spawn(|| timed(|| store.list(&splits, jobs)));
+        let hashed = timed(|| local::hash(found));
+        let listed = listing.join().unwrap_or_else(|_| {
+            (Err(Failure::Unreachable { reason: "the listing thread panicked".into() }), Duration::ZERO)
+        });
+        (listed, hashed)
+    });
+    timings.push("hash", local.1);
+    timings.push("list", listed.1);
+    let local = local.0.map_err(unreadable)?;
+    let listed = listed.0.map_err(|failure| failure_diagnostic(target, failure, Executed::default()))?;
+    let started = Instant::now();
     let remote = remote_md5s(&store, &local, listed)
         .map_err(|failure| failure_diagnostic(target, failure, Executed::default()))?;
     let warnings = setting_warnings(target, &local);
     let plan = plan::plan(local, &remote);
-    Ok(Prepared { target, output, store, plan, warnings })
+    timings.push("plan", started.elapsed());
+    Ok(Prepared { target, output, store, plan, warnings, timings })
+}
+
+/// How long each stage of a deploy took (hashing and listing overlap).
+#[derive(Debug, Default, Clone)]
+pub struct Timings(pub Vec<(&'static str, Duration)>);
+
+impl Timings {
+    pub fn push(&mut self, stage: &'static str, time: Duration) {
+        self.0.push((stage, time));
+    }
+}
+
+fn timed<T>(work: impl FnOnce() -> T) -> (T, Duration) {
+    let started = Instant::now();
+    let result = work();
+    (result, started.elapsed())
 }
 
 /// Cache-control rules that match no file (a misspelt glob), and an endpoint in clear text.

@@ -5,6 +5,7 @@
 //! In: a `DeployTarget` and credentials. Out: listings and `Failure`s that say whether the
 //! server refused us (credentials, bucket) or could not be reached.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use rusty_s3::actions::{CreateMultipartUpload, ListObjectsV2, ObjectIdentifier};
@@ -91,22 +92,30 @@ impl Store {
     }
 
     /// Every object under the prefix, 1,000 per request. The key space is cut at `splits`
-    /// (paths, sorted) and the ranges are listed at once: a listing is a chain of requests,
-    /// each waiting for the previous one's continuation token, so one chain of 30 pages is
-    /// 30 round trips in a row.
-    pub fn list(&self, splits: &[&str]) -> Result<Vec<RemoteObject>, Failure> {
+    /// (paths, sorted) and the ranges are listed at once, `workers` at a time: a listing is a
+    /// chain of requests, each waiting for the previous one's continuation token, so one
+    /// chain of 30 pages is 30 round trips in a row.
+    pub fn list(&self, splits: &[String], workers: usize) -> Result<Vec<RemoteObject>, Failure> {
         let keys: Vec<String> = splits.iter().map(|path| self.key(path)).collect();
         let starts = std::iter::once(None).chain(keys.iter().map(|k| Some(k.as_str())));
         let ends = keys.iter().map(|k| Some(k.as_str())).chain(std::iter::once(None));
         let ranges: Vec<(Option<&str>, Option<&str>)> = starts.zip(ends).collect();
+        let next = AtomicUsize::new(0);
+        let work = || {
+            let mut listed = Vec::new();
+            while let Some(&(after, until)) = ranges.get(next.fetch_add(1, Ordering::Relaxed)) {
+                listed.push(self.list_range(after, until));
+            }
+            listed
+        };
         let listed: Vec<Result<Vec<RemoteObject>, Failure>> = std::thread::scope(|scope| {
-            let workers: Vec<_> =
-                ranges.iter().map(|&(after, until)| scope.spawn(move || self.list_range(after, until))).collect();
-            workers
+            let threads: Vec<_> = (0..workers.clamp(1, ranges.len())).map(|_| scope.spawn(work)).collect();
+            threads
                 .into_iter()
-                .map(|w| {
-                    w.join()
-                        .unwrap_or_else(|_| Err(Failure::Unreachable { reason: "a listing thread panicked".into() }))
+                .flat_map(|thread| {
+                    thread.join().unwrap_or_else(|_| {
+                        vec![Err(Failure::Unreachable { reason: "a listing thread panicked".into() })]
+                    })
                 })
                 .collect()
         });
@@ -139,15 +148,23 @@ impl Store {
                 code: "MalformedListing".into(),
                 message: format!("the bucket listing is not S3 XML: {error}"),
             })?;
+            // Done once a key reaches `until`: a range that is exactly one page then needs no
+            // second request to find out.
             let mut past_end = false;
             for object in page.contents {
-                if until.is_some_and(|until| object.key.as_str() > until) {
+                let key = object.key.as_str();
+                if until.is_some_and(|until| past_range_end(key, until)) {
                     past_end = true;
                     break;
                 }
-                let Some(path) = object.key.strip_prefix(self.prefix.as_str()) else { continue };
-                let etag = object.etag.unwrap_or_default().trim_matches('"').to_string();
-                objects.push(RemoteObject { path: path.to_string(), size: object.size.unwrap_or(0), etag });
+                past_end = until == Some(key);
+                if let Some(path) = key.strip_prefix(self.prefix.as_str()) {
+                    let etag = object.etag.unwrap_or_default().trim_matches('"').to_string();
+                    objects.push(RemoteObject { path: path.to_string(), size: object.size.unwrap_or(0), etag });
+                }
+                if past_end {
+                    break;
+                }
             }
             match page.next_continuation_token {
                 Some(next) if !past_end => token = Some(next),
@@ -291,6 +308,15 @@ impl Store {
     }
 }
 
+/// Whether a listing that has reached `key` is past a range that ends at `until`. S3 lists in
+/// byte order; SeaweedFS (and other servers that keep objects in folders) lists folder by
+/// folder, where `a/x` comes before `a-b/x` although `-` sorts before `/`. A range ends at the
+/// first key past its end in both orders, so that it misses nothing in either; the few keys
+/// that two ranges then both list are the same objects.
+fn past_range_end(key: &str, until: &str) -> bool {
+    key > until && key.split('/').cmp(until.split('/')).is_gt()
+}
+
 /// Sorts a response into success, a failure worth retrying, and a final one.
 fn answer(
     result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
@@ -344,4 +370,20 @@ fn element(body: &str, name: &str) -> String {
         .and_then(|(_, rest)| rest.split_once(&close))
         .map(|(text, _)| text.to_string())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::past_range_end;
+
+    #[test]
+    fn a_range_ends_past_its_last_key_in_byte_order_and_in_folder_order() {
+        // In byte order `a-b/x` < `a/x`; listed folder by folder `a/x` comes first.
+        assert!(!past_range_end("a/x", "a-b/x"), "a folder-order server lists a/x before a-b/x: keep listing");
+        assert!(!past_range_end("a-b/x", "a/x"), "a byte-order server lists a-b/x before a/x: keep listing");
+        assert!(!past_range_end("a/x", "a/y"));
+        assert!(past_range_end("a/z", "a/y"));
+        assert!(past_range_end("b", "a-b/x"));
+        assert!(!past_range_end("a/y", "a/y"));
+    }
 }

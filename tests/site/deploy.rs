@@ -224,6 +224,34 @@ fn a_second_deploy_with_nothing_changed_uploads_nothing() {
     assert_eq!(reader.list(&prefix), before);
 }
 
+/// SeaweedFS lists folder by folder (`d/x` before `d-e/x`, although `-` sorts before `/`): a
+/// listing range cut inside `d-e/` used to end at the first `d/` key and miss the rest, which
+/// every deploy then uploaded again as new (and could never delete).
+#[test]
+fn a_site_of_more_than_one_listing_page_cut_inside_a_folder_deploys_again_with_nothing_to_upload() {
+    let Some(server) = server("listing ranges") else { return };
+    let prefix = unique_prefix("ranges");
+    let site = site_for(&server, &server.endpoint, &prefix, "");
+    // More than one listing range (`LIST_RANGE`, 1,000 keys), the first cut inside `d-e/`.
+    for n in 0..100 {
+        site.write(&format!("static/d/{n:04}.txt"), format!("d {n}\n"));
+    }
+    for n in 0..1200 {
+        site.write(&format!("static/d-e/{n:04}.txt"), format!("d-e {n}\n"));
+    }
+    let first = deploy_ok(&site, &server, &[]);
+    assert_eq!(uploaded(&first), site_files(&site).len(), "{}", first.stderr);
+
+    let again = deploy_ok(&site, &server, &[]);
+    assert!(again.stderr.contains("is up to date"), "{}", again.stderr);
+    site.remove("static/d/0050.txt");
+    site.remove("static/d-e/0500.txt");
+    let removed = deploy_ok(&site, &server, &[]);
+    assert_eq!(uploaded(&removed), 0, "{}", removed.stderr);
+    assert!(removed.stderr.contains(" 2 deleted"), "{}", removed.stderr);
+    assert_bucket_is_the_site(&Reader::new(&server), &prefix, &site);
+}
+
 #[test]
 fn one_edited_article_uploads_exactly_the_files_whose_bytes_changed() {
     let Some(server) = server("one edit") else { return };
