@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -111,6 +112,19 @@ async def slow(port, hold):
         pass
 
 
+def listening_port(server):
+    """The port `serve` says it listens on (its first build prints lines before that); the
+    rest of its output is drained in the background, so that a full pipe never blocks it."""
+    said = []
+    for line in server.stderr:
+        said.append(line)
+        match = re.search(r"serving http://127\.0\.0\.1:(\d+)/", line)
+        if match:
+            threading.Thread(target=lambda: server.stderr.read(), daemon=True).start()
+            return int(match.group(1))
+    sys.exit("serve did not start:\n" + "".join(said[-20:]))
+
+
 async def run(args, port, article, paths):
     hold, edited = asyncio.Event(), asyncio.Event()
     slow_tasks = [asyncio.create_task(slow(port, hold)) for _ in range(args.slow)]
@@ -162,11 +176,7 @@ def main():
         article = sorted((site / "content" / "articles").rglob("*.md"))[-1]
         server = subprocess.Popen([binary, "serve", "--root", str(site), "--port", "0", "--clock", CLOCK],
                                   stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-        first = server.stderr.readline()
-        match = re.search(r"http://127\.0\.0\.1:(\d+)/", first)
-        if not match:
-            sys.exit("serve did not start: %r" % first)
-        port = int(match.group(1))
+        port = listening_port(server)
         slugs = [p.stem for p in sorted((site / "content" / "articles").rglob("*.md"))]
         paths = ["/", "/page/2/", "/tags/", "/tags/finance/", "/entities/", "/archive/", "/atom.xml",
                  "/sitemap.xml", "/tags/finance/atom.xml"] + ["/articles/%s/" % s for s in slugs[:50]]

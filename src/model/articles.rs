@@ -117,12 +117,13 @@ fn check_slug_length(document: &Document<ArticleFront>, slug: &str, errors: &mut
     }
 }
 
-/// At most `limits::MAX_TAGS` tags and `MAX_ENTITIES` entities (E077); a source URL that is
-/// http(s) (E079).
+/// At most `limits::MAX_TAGS` tags, `MAX_ENTITIES` entities and `MAX_AUTHORS` bylines
+/// (E077); a source URL that is http(s) (E079).
 fn check_limits(fragment: &Fragment, front: &ArticleFront, errors: &mut Vec<Diagnostic>) {
     let checks = [
         limits::check_count(fragment, &front.tags, limits::MAX_TAGS, "tags"),
         limits::check_count(fragment, &front.entities, limits::MAX_ENTITIES, "entities"),
+        limits::check_count(fragment, &front.authors, limits::MAX_AUTHORS, "authors"),
         match front.source.as_ref().and_then(|s| s.url.as_ref()) {
             Some(url) => limits::check_link_url(fragment, url, "source.url", limits::UrlRule::Absolute),
             None => Ok(()),

@@ -14,7 +14,7 @@ use crate::toml_input::Fragment;
 use super::entities::EntityRegistry;
 
 /// A deal as the front matter names it, its fields checked.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DealHead {
     pub investors: Vec<String>,
     pub place: String,
@@ -40,7 +40,7 @@ pub struct Deal {
 
 /// A deal whose place is resolved; its investors are resolved in the model's sequential
 /// step, where unknown names become entities.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlacedDeal {
     pub head: DealHead,
     pub place: usize,

@@ -7,9 +7,10 @@
 //!   where a field documents them), so that `javascript:` can never become a live link (E079).
 //! - `check_file_name`: a slug becomes a folder name, which file systems limit to 255 bytes
 //!   (E078).
-//! - `check_count`: at most `MAX_TAGS` tags and `MAX_ENTITIES` entities per article: each one
-//!   makes pages and feeds, so an unbounded list makes the output grow without bound (E077);
-//!   cards and feed entries show `TERMS_PER_ENTRY` of each.
+//! - `check_count`: at most `MAX_TAGS` tags, `MAX_ENTITIES` entities and `MAX_AUTHORS` bylines
+//!   per article: each one makes pages and feeds, so an unbounded list makes the output grow
+//!   without bound (E077); cards and feed entries show `TERMS_PER_ENTRY` tags, entities and
+//!   bylines.
 //! - `normalize_name`: names, aliases, tags and slugs are compared in Unicode NFC, so that a
 //!   precomposed and a combining accent name the same thing; a name that was not NFC is
 //!   reported (W140), since it looks like another name while being another string.
@@ -26,8 +27,12 @@ use crate::toml_input::Fragment;
 pub const MAX_TAGS: usize = 50;
 /// The most entities one article may list.
 pub const MAX_ENTITIES: usize = 100;
-/// How many of an article's tags (and, apart, entities) a card or a feed entry shows: both
-/// are repeated on the page and in the feed of every term, so they must not grow with it.
+/// The most bylines one article may have. Each byline makes an author page and feed that
+/// list the article, with all its bylines: without a bound, N bylines write N² of them.
+pub const MAX_AUTHORS: usize = 20;
+/// How many of an article's tags (and, apart, entities and bylines) a card or a feed entry
+/// shows: both are repeated on the page and in the feed of every term and byline, so they
+/// must not grow with them.
 /// (`partials/card.html` writes the same number.)
 pub const TERMS_PER_ENTRY: usize = 8;
 /// The longest file name most file systems accept (ext4, APFS, NTFS: 255 bytes or units).

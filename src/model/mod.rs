@@ -98,7 +98,7 @@ pub(crate) struct Named {
 static DRAFTINGS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// A name as written (runs of whitespace as one space) and its slug, computed once.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Term {
     pub(crate) text: String,
     pub(crate) slug: String,
@@ -248,8 +248,10 @@ impl Model {
     /// The one way the model changes: the last good model and the article files that
     /// changed (`changed`, read again) or were removed → the model a full build of the new
     /// files makes. It runs the full build's own functions: changed articles are drafted by
-    /// `draft_article`, and every index is derived again by `assemble`; when the change
-    /// reaches the context (a slug, an entity name, the published set), the whole model runs.
+    /// `draft_article`, and every index is derived again by `assemble`, unless no changed
+    /// article changed what `assemble` reads (`IndexInputs`: a body or title edit), when
+    /// the index is the one `assemble` made last time; when the change reaches the context
+    /// (a slug, an entity name, the published set), the whole model runs.
     pub fn update(self, config: Config, changed: Vec<Document<ArticleFront>>, removed: &[PathBuf]) -> Updated {
         let mut drafted = Vec::new();
         let mut diagnostics = Vec::new();
@@ -295,6 +297,10 @@ impl Model {
                 (None, _, diagnostics) => Err((None, diagnostics)),
             };
         }
+        if drafted.iter().all(|article| site.index_inputs_unchanged(article)) {
+            let site = site.with_same_index(drafted);
+            return Ok((Model { site, sources, context }, Reach::Articles, diagnostics));
+        }
         let Site { mut articles, pages, static_files, .. } = site;
         for article in drafted {
             if let Some(slot) = articles.iter_mut().find(|a| a.path == article.path) {
@@ -305,6 +311,66 @@ impl Model {
         let next_scheduled = next_scheduled(&site, &sources);
         let model = Model { site, sources, context: Context { next_scheduled, ..context } };
         Ok((model, Reach::Articles, diagnostics))
+    }
+}
+
+/// Everything `assemble` reads of an article: its index (the resolved tags, entities,
+/// mentions and deals, the article order, the tag, entity, author, language, translation,
+/// related-article, deal and correction lists) is a function of these alone. A rule added to
+/// `assemble` that reads another field of `Article` adds it here.
+#[derive(PartialEq)]
+struct IndexInputs<'a> {
+    order: usize,
+    date: DateTime<FixedOffset>,
+    slug: &'a str,
+    language: &'a str,
+    translation_of: Option<&'a str>,
+    authors: &'a [String],
+    correction_dates: Vec<DateTime<FixedOffset>>,
+    tags: &'a [Term],
+    entities: &'a [Term],
+    mentions: &'a [(usize, usize)],
+    deals: &'a [PlacedDeal],
+}
+
+impl Article {
+    fn index_inputs(&self) -> IndexInputs<'_> {
+        IndexInputs {
+            order: self.named.order,
+            date: self.date,
+            slug: &self.slug,
+            language: &self.language,
+            translation_of: self.translation_of.as_deref(),
+            authors: &self.authors,
+            correction_dates: self.corrections.iter().map(|c| c.date).collect(),
+            tags: &self.named.tags,
+            entities: &self.named.entities,
+            mentions: &self.named.mentions,
+            deals: &self.named.deals,
+        }
+    }
+}
+
+impl Site {
+    /// Whether `article` (drafted again, not yet assembled) replaces one of this site's
+    /// articles with the same index inputs: then `assemble` would derive this very index.
+    fn index_inputs_unchanged(&self, article: &Article) -> bool {
+        self.articles.iter().any(|old| old.path == article.path && old.index_inputs() == article.index_inputs())
+    }
+
+    /// The site with `drafted` in place of the articles of the same paths, whose index inputs
+    /// are unchanged: each keeps its place and what `assemble` resolved for the old one.
+    fn with_same_index(mut self, drafted: Vec<Article>) -> Site {
+        for mut article in drafted {
+            let Some(old) = self.articles.iter_mut().find(|old| old.path == article.path) else { continue };
+            article.tags = std::mem::take(&mut old.tags);
+            article.entities = std::mem::take(&mut old.entities);
+            article.mentions = std::mem::take(&mut old.mentions);
+            article.deals = std::mem::take(&mut old.deals);
+            article.translations = std::mem::take(&mut old.translations);
+            *old = article;
+        }
+        self
     }
 }
 

@@ -140,7 +140,8 @@ pub fn entry(site: &Site, urls: &Urls, index: usize) -> String {
     let _ = writeln!(xml, "    <id>{}</id>", escape_xml(&entry_id(site, index)));
     let _ = writeln!(xml, "    <published>{}</published>", article.date.to_rfc3339());
     let _ = writeln!(xml, "    <updated>{}</updated>", article.modified().to_rfc3339());
-    for author in &article.authors {
+    // The entry is also in the feed of each of its bylines: bounded, as the categories are.
+    for author in article.authors.iter().take(crate::model::limits::TERMS_PER_ENTRY) {
         let _ = writeln!(xml, "    <author><name>{}</name></author>", escape_xml(author));
     }
     // An entry is repeated in the feed of each of its tags: a bounded number of categories

@@ -77,6 +77,11 @@ fn link(name: &str, url: String) -> Value {
     map([("name", Value::from(name)), ("url", Value::from(url))])
 }
 
+/// Bylines as `{name, url}` links to their author pages.
+fn bylines(urls: &Urls, authors: &[String]) -> Value {
+    Value::from(authors.iter().map(|a| link(a, author_url(urls, a))).collect::<Vec<_>>())
+}
+
 /// The card of every article, by article index.
 pub fn cards(site: &Site, urls: &Urls) -> Vec<Value> {
     cards_of(site, urls, &(0..site.articles.len()).collect::<Vec<_>>())
@@ -140,6 +145,9 @@ pub fn cards_of(site: &Site, urls: &Urls, indices: &[usize]) -> Vec<Value> {
         .map(|&index| {
             let CardInputs { title, slug, language, date, updated, summary, authors, tags, entities } =
                 CardInputs::of(site, &site.articles[index]);
+            // A card is repeated on the page of each of its bylines: a bounded number of them
+            // keeps author pages linear in the number of bylines.
+            let shown = &authors[..authors.len().min(crate::model::limits::TERMS_PER_ENTRY)];
             map([
                 ("title", Value::from(title)),
                 ("url", Value::from(urls.of(&urls::article_dir(slug)))),
@@ -148,8 +156,9 @@ pub fn cards_of(site: &Site, urls: &Urls, indices: &[usize]) -> Vec<Value> {
                 ("date", value(&DateView::new(date))),
                 ("updated", updated.map_or_else(Value::none, |d| value(&DateView::new(d)))),
                 ("summary", Value::from(summary)),
-                ("authors", Value::from(authors.iter().map(String::as_str).collect::<Vec<_>>())),
-                ("bylines", Value::from(authors.iter().map(|a| link(a, author_url(urls, a))).collect::<Vec<_>>())),
+                ("authors", Value::from(shown.iter().map(String::as_str).collect::<Vec<_>>())),
+                ("bylines", bylines(urls, shown)),
+                ("more_authors", Value::from(authors.len() - shown.len())),
                 ("tags", Value::from(tags.iter().map(|t| tag_links[t.id].clone()).collect::<Vec<_>>())),
                 ("entities", Value::from(entities.iter().map(|e| entity_links[e.id].clone()).collect::<Vec<_>>())),
             ])
@@ -266,6 +275,10 @@ pub fn story(site: &Site, urls: &Urls, index: usize) -> Vec<(&'static str, Value
         ("alternates", Value::from(alternates)),
         ("language_name", Value::from(language::autonym(&article.language))),
         ("translation_of", article.translation_of.as_deref().map_or_else(Value::none, Value::from)),
+        // The article's own page names every byline (its card, repeated elsewhere, a few).
+        ("authors", Value::from(article.authors.iter().map(String::as_str).collect::<Vec<_>>())),
+        ("bylines", bylines(urls, &article.authors)),
+        ("more_authors", Value::from(0)),
     ]
 }
 

@@ -74,24 +74,71 @@ fn more_tags_than_the_maximum_is_an_error_naming_the_file_and_line() {
     assert_eq!((error.line, error.field.as_deref()), (4, Some("tags")));
 }
 
-#[test]
-fn output_size_is_linear_in_the_number_of_tags_of_one_article() {
+/// Asserts that the bytes one article listing values of `field` (`tags`, `authors`) adds to
+/// the `good` site grow linearly: the maximum adds at most 2.25 times what half of it adds.
+fn assert_output_linear_in(field: &str, value: &str, max: usize) {
     let size_with = |count: usize| {
         let site = fixture("good");
-        let tags: Vec<String> = (0..count).map(|i| format!("\"topic number {i}\"")).collect();
+        let values: Vec<String> = (0..count).map(|i| format!("\"{value} number {i}\"")).collect();
         site.write(
-            "content/articles/2019/04/many-tags.md",
-            article("Many tags", &format!("tags = [{}]", tags.join(", "))),
+            "content/articles/2019/04/many-values.md",
+            article("Many values", &format!("{field} = [{}]", values.join(", "))),
         );
         site.build();
         size_of(&site.out())
     };
-    let max = gazette::model::limits::MAX_TAGS;
     let (base, half, full) = (size_with(0), size_with(max / 2), size_with(max));
     let (grown_half, grown_full) = (half - base, full - base);
+    assert!(grown_full < grown_half * 9 / 4, "{} {field} add {grown_half} bytes, {max} add {grown_full}", max / 2);
+}
+
+#[test]
+fn output_size_is_linear_in_the_number_of_tags_of_one_article() {
     // Each tag adds its own pages of a bounded size: twice the tags, about twice the bytes
     // (it was four times, when every card and feed entry repeated every tag).
-    assert!(grown_full < grown_half * 9 / 4, "{} tags add {grown_half} bytes, {max} add {grown_full}", max / 2);
+    assert_output_linear_in("tags", "topic", gazette::model::limits::MAX_TAGS);
+}
+
+#[test]
+fn more_authors_than_the_maximum_is_an_error_naming_the_file_and_line() {
+    let site = fixture("good");
+    let authors: Vec<String> = (0..=gazette::model::limits::MAX_AUTHORS).map(|i| format!("\"Reporter {i}\"")).collect();
+    site.write(
+        "content/articles/2019/04/many-authors.md",
+        article("Many authors", &format!("authors = [{}]", authors.join(", "))),
+    );
+    let report = site.build_with(&site.options());
+    let error = errors(&report).into_iter().find(|d| d.code == "E077").expect("E077");
+    assert_eq!(error.file.as_deref(), Some(Path::new("content/articles/2019/04/many-authors.md")));
+    assert_eq!((error.line, error.field.as_deref()), (4, Some("authors")));
+    assert!(error.render(false).contains("21 authors"), "{}", error.render(false));
+    let checked = check(&site.options());
+    assert!(checked.diagnostics.iter().any(|d| d.code == "E077" && d.line == 4), "check reports it too");
+}
+
+#[test]
+fn output_size_is_linear_in_the_number_of_authors_of_one_article() {
+    // Each byline adds an author page and feed, each repeating the article's bylines: with a
+    // bounded number shown, twice the bylines stay close to twice the bytes.
+    assert_output_linear_in("authors", "Reporter", gazette::model::limits::MAX_AUTHORS);
+}
+
+#[test]
+fn an_article_page_names_every_byline_and_its_card_names_a_few_and_how_many_more() {
+    let site = fixture("good");
+    let authors: Vec<String> = (0..12).map(|i| format!("\"Reporter {i}\"")).collect();
+    site.write(
+        "content/articles/2019/04/many-authors.md",
+        article("Many authors", &format!("authors = [{}]", authors.join(", "))),
+    );
+    site.build();
+    let page = read(&site.out(), "articles/many-authors/index.html");
+    assert!(page.contains("Reporter 11</a>"), "the article page names every byline");
+    let author_page = read(&site.out(), "authors/reporter-0/index.html");
+    assert!(author_page.contains("Reporter 7</a>") && !author_page.contains("Reporter 8</a>"), "{author_page}");
+    assert!(author_page.contains("and 4 more"), "{author_page}");
+    let feed = read(&site.out(), "authors/reporter-0/atom.xml");
+    assert_eq!(feed.matches("<author><name>Reporter").count(), 8, "{feed}");
 }
 
 // 3. Time that grows with the square of the input (also a unit test in markdown.rs).
