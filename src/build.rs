@@ -35,6 +35,8 @@ pub struct BuildReport {
     /// where the system does not say).
     pub timings: Vec<(&'static str, Duration)>,
     pub memory: Vec<u64>,
+    /// The parts of the model stage (`Site::derived`).
+    pub model_parts: Vec<(&'static str, Duration)>,
 }
 
 impl BuildReport {
@@ -80,6 +82,7 @@ fn run_build(options: &BuildOptions, run: &mut Run, report: &mut BuildReport) ->
     let site = &model.site;
     report.articles = site.articles.len();
     report.images = run.images(site)?;
+    report.model_parts.clone_from(&site.derived);
     let renderer = run.renderer(site, &templates, &outputs)?;
     let writer =
         run.keep(Writer::prepare(&site.config.root, &site.config.output, options.force).map_err(|e| vec![e]))?;

@@ -35,6 +35,7 @@ pub const TEMPLATES: &[ThemeFile] = theme_files![
     "partials/card.html",
     "partials/pagination.html",
     "partials/deal-table.html",
+    "partials/deal-row.html",
     "partials/deal-totals.html",
     "partials/deal-chart.html",
     "partials/entity-deals.html",

@@ -289,6 +289,22 @@ fn edit_sequence(base_url: &str) {
     let p = site.edit("content/articles/2020/gen-09.md", "Story 9 opens here.", "Story 9 opens here today.");
     step(&mut site, &mut engine, base_url, "a body edit of an article in another language", &[p], OneArticle);
 
+    // Author pages: a profile added, edited and removed, and bylines moved onto and off it.
+    let li_na = "+++\nname = \"Li Na\"\ntitle = \"Ports reporter\"\n+++\nLi Na covers the port of Dalian.\n";
+    let p = site.write("content/authors/li-na.md", li_na);
+    step(&mut site, &mut engine, base_url, "an author profile added", &[p], Full);
+    let p = site.edit("content/authors/li-na.md", "covers the port of Dalian", "covers ports and <em>rail</em>");
+    step(&mut site, &mut engine, base_url, "an author profile's bio", &[p], Full);
+    let p = site.edit("content/authors/li-na.md", "title = \"Ports reporter\"", "title = \"Logistics editor\"");
+    step(&mut site, &mut engine, base_url, "an author profile's title", &[p], Full);
+    let p = site.edit(gen5, "authors = [\"Desk 5\"]", "authors = [\"Li Na\", \"Desk 5\"]");
+    step(&mut site, &mut engine, base_url, "a byline added (onto a profiled author)", &[p], OneArticle);
+    let p = site.edit(gen5, "authors = [\"Li Na\", \"Desk 5\"]", "authors = [\"Desk 5\"]");
+    step(&mut site, &mut engine, base_url, "a byline removed", &[p], OneArticle);
+    let gone = site.path("content/authors/li-na.md");
+    fs::remove_file(&gone).unwrap();
+    step(&mut site, &mut engine, base_url, "an author profile removed", &[gone], Full);
+
     // A broken save: the error is reported, the last good site stays served.
     let before = served(&engine);
     let p = site.edit(gen5, "title = ", "titel = ");

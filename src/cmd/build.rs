@@ -51,6 +51,11 @@ pub fn run(args: BuildArgs) -> i32 {
     if args.timings {
         for ((stage, time), memory) in report.timings.iter().zip(&report.memory) {
             eprintln!("{stage:>14}: {:>8.1} ms  {:>6} MiB resident", time.as_secs_f64() * 1000.0, memory >> 20);
+            if *stage == "model" {
+                for (part, time) in &report.model_parts {
+                    eprintln!("{:>14}: {:>8.1} ms  (of the model)", format!("- {part}"), time.as_secs_f64() * 1000.0);
+                }
+            }
         }
     }
     if !errors.is_empty() {

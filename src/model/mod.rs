@@ -190,6 +190,9 @@ pub struct Site {
     pub related: Vec<Vec<usize>>,
     /// Every correction, newest first.
     pub corrections: Vec<corrections::CorrectionRef>,
+    /// How long each index derived from the sorted articles took (deals, authors, related
+    /// articles, corrections): the parts of the model stage that `--timings` lists.
+    pub derived: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// The source documents the model was built from, handed back for `gazette check`, whose
@@ -902,9 +905,15 @@ fn assemble(
     }
     let mut site = index(config, articles, tag_index, registry, pages, static_files, images);
     // Derived from the sorted articles and indexes: authors, related articles, corrections.
+    let clock = std::time::Instant::now();
     site.authors = authors::index(author_profiles, &site.articles);
+    site.derived.push(("authors", clock.elapsed()));
+    let clock = std::time::Instant::now();
     site.related = related::related(&site.articles, &site.tags, &site.entities);
+    site.derived.push(("related", clock.elapsed()));
+    let clock = std::time::Instant::now();
     site.corrections = corrections::index(&site.articles);
+    site.derived.push(("corrections", clock.elapsed()));
     site
 }
 
@@ -1016,7 +1025,9 @@ fn index(
         entity.related = related;
     }
     pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+    let clock = std::time::Instant::now();
     let deals = places::index(&articles, &entities, config.deals);
+    let derived = vec![("deals", clock.elapsed())];
     Site {
         config,
         articles,
@@ -1030,5 +1041,6 @@ fn index(
         authors: Vec::new(),
         related: Vec::new(),
         corrections: Vec::new(),
+        derived,
     }
 }

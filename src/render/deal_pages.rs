@@ -11,6 +11,9 @@ use crate::model::places::{DealList, Facet, FacetKind};
 use crate::plan::{Output, page_count};
 use crate::urls;
 
+/// The row of one deal in a deal table.
+const DEAL_ROW: &str = "partials/deal-row.html";
+
 impl Renderer<'_> {
     /// A page of `/deals/` (`facet` `None`) or of one facet value.
     pub(super) fn render_deals(
@@ -34,7 +37,7 @@ impl Renderer<'_> {
             Some(_) => list.deals[start..end].to_vec(),
             None => (start..end).collect(),
         };
-        let items = ids.iter().map(|&d| self.deal_rows[d].clone()).collect();
+        let items = ids.iter().map(|&d| self.listed_deal(d)).collect();
         let paginator = views::paginator(items, page, total_pages, count, |n| self.urls.of(&dir_of(n)));
         let chart = match (page, facet) {
             (1, Some(facet)) => deal_views::chart_value(site, &facet.list, "deals-chart"),
@@ -60,6 +63,22 @@ impl Renderer<'_> {
             ),
         ]);
         self.render_template("deals.html", output, vec![("deals", deals), ("paginator", paginator)])
+    }
+
+    /// A deal's row for a listing (with the date and the article), with its `<tr>` as `html`:
+    /// rendered once through `partials/deal-row.html`, then copied by every listing.
+    fn listed_deal(&self, id: usize) -> Value {
+        let row = self.deal_rows[id].clone();
+        let html = self.deal_html[id].get_or_init(|| {
+            let mut context = tera::Context::new();
+            context.insert_value("site", self.site_value.clone());
+            context.insert_value("deal", row.clone());
+            context.insert("show_article", &true);
+            self.templates.tera.render(DEAL_ROW, &context).ok()
+        });
+        let (Some(html), Some(mut fields)) = (html, row.as_map().cloned()) else { return row };
+        fields.insert("html".into(), Value::safe_string(html));
+        Value::from(fields)
     }
 
     fn facet_value(&self, facet: &Facet) -> Value {
@@ -106,8 +125,7 @@ impl Renderer<'_> {
         };
         let kind = site.entities[entity].kind;
         let list = rollup.shown(kind);
-        let shown: Vec<Value> =
-            list.deals.iter().take(site.config.paginate_by).map(|&d| self.deal_rows[d].clone()).collect();
+        let shown: Vec<Value> = list.deals.iter().take(site.config.paginate_by).map(|&d| self.listed_deal(d)).collect();
         let facet =
             if kind == crate::load::frontmatter::EntityKind::Place { FacetKind::Place } else { FacetKind::Investor };
         let url = (!list.deals.is_empty())

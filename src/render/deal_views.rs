@@ -76,6 +76,8 @@ pub fn rows(site: &Site, urls: &Urls, cards: &[Value]) -> Vec<Value> {
                 ("amount_short", short),
                 ("sector", sector),
                 ("stage", stage),
+                // Set by the listings, which render the row once (`partials/deal-row.html`).
+                ("html", Value::none()),
             ])
         })
         .collect()

@@ -52,6 +52,13 @@ pub struct Renderer<'a> {
     sitemap: Vec<SitemapEntry>,
     /// One row per deal, by deal id (`deal_views::rows`).
     deal_rows: Vec<Value>,
+    /// Each deal's `<tr>` for listings (`partials/deal-row.html`), made the first time a
+    /// listing needs it and copied by all; `None` when the partial failed (the page that
+    /// includes it then reports the error).
+    deal_html: Vec<OnceLock<Option<String>>>,
+    /// What each entity's pages show of its deals (`entity_deal_values`), made the first time
+    /// one of its pages needs it and shared by all of them.
+    entity_deals: Vec<OnceLock<Vec<(&'static str, Value)>>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -69,7 +76,9 @@ impl<'a> Renderer<'a> {
         let sitemap = sitemap_entries(site, &urls, outputs);
         let feed_entries = (0..site.articles.len()).map(|_| OnceLock::new()).collect();
         let deal_rows = deal_views::rows(site, &urls, &cards);
-        Renderer { site, templates, urls, site_value, cards, feed_entries, sitemap, deal_rows }
+        let deal_html = (0..deal_rows.len()).map(|_| OnceLock::new()).collect();
+        let entity_deals = (0..site.entities.len()).map(|_| OnceLock::new()).collect();
+        Renderer { site, templates, urls, site_value, cards, feed_entries, sitemap, deal_rows, deal_html, entity_deals }
     }
 
     pub fn site(&self) -> &'a Site {
@@ -364,8 +373,9 @@ impl<'a> Renderer<'a> {
         let mut entity_value = self.entity_value(entity);
         if let Some(fields) = entity_value.as_map() {
             let mut fields = fields.clone();
-            for (key, value) in self.entity_deal_values(entity) {
-                fields.insert(key.into(), value);
+            let deals = self.entity_deals[entity].get_or_init(|| self.entity_deal_values(entity));
+            for (key, value) in deals {
+                fields.insert((*key).into(), value.clone());
             }
             entity_value = Value::from(fields);
         }

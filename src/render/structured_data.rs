@@ -107,6 +107,20 @@ pub fn og_locale(language: &str) -> String {
     format!("{primary}_{region}")
 }
 
+/// The Open Graph locales of an article's other versions (`og:locale:alternate`), in story
+/// order, each once, without the page's own locale (that of `language`).
+fn alternate_locales(site: &Site, article: &Article, language: &str) -> Vec<String> {
+    let locale = og_locale(language);
+    let mut locales: Vec<String> = Vec::new();
+    for &version in &article.translations {
+        let alternate = og_locale(&site.articles[version].language);
+        if alternate != locale && !locales.contains(&alternate) {
+            locales.push(alternate);
+        }
+    }
+    locales
+}
+
 /// The author page of a byline.
 pub fn author_url(urls: &Urls, byline: &str) -> String {
     urls.of(&urls::author_dir(&slugify(byline), 1))
@@ -140,6 +154,9 @@ fn card_tags(site: &Site, urls: &Urls, facts: &PageFacts) -> Vec<(&'static str, 
     og("og:site_name", site.config.title.clone());
     og("og:locale", og_locale(facts.language));
     if let Some(article) = facts.article {
+        for alternate in alternate_locales(site, article, facts.language) {
+            og("og:locale:alternate", alternate);
+        }
         og("article:published_time", article.date.to_rfc3339());
         og("article:modified_time", article.modified().to_rfc3339());
         for byline in &article.authors {

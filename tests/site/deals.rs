@@ -279,3 +279,29 @@ fn check_hints_at_the_same_deal_reported_by_two_articles() {
     let shown = check_output(&site);
     assert!(shown.contains("W111") && shown.contains("dalian-leasing.md"), "{shown}");
 }
+
+#[test]
+fn the_example_site_s_about_page_links_a_deals_page_and_a_corrections_page_with_content() {
+    let site = example_site();
+    site.build();
+    let out = site.out();
+    let base = "https://invest.example.com/";
+    let about = read(&out, "about/index.html");
+    let promised = attributes(&about, "main a", "href");
+    for page in ["deals/", "corrections/"] {
+        assert!(promised.contains(&format!("{base}{page}")), "the About page does not link /{page}: {promised:?}");
+    }
+    let deals = read(&out, "deals/index.html");
+    assert!(texts(&deals, ".deal-table tbody tr").len() >= 5, "/deals/ shows a page of deals");
+    assert!(!texts(&deals, ".deal-totals li").is_empty());
+    let corrections = attributes(&read(&out, "corrections/index.html"), ".corrections-log a", "href");
+    assert!(corrections.len() >= 2, "{corrections:?}");
+    assert!(corrections.iter().all(|link| link.contains("#correction-")), "{corrections:?}");
+    // The place tree rolls up: the province's page holds deals placed in the cities below it.
+    let liaoning = read(&out, "entities/liaoning-province/index.html");
+    let places = texts(&liaoning, ".deal-table tbody tr").join(" | ");
+    for city in ["Dalian", "Shenyang"] {
+        assert!(places.contains(city), "no deal in {city} on Liaoning's page: {places}");
+    }
+    assert!(!texts(&liaoning, "section[aria-labelledby=below-heading] .card-title a").is_empty());
+}

@@ -113,6 +113,32 @@ fn the_switcher_names_each_other_version_in_its_own_language() {
     assert!(texts(&read(&site.out(), "articles/solar-ja/index.html"), switcher).is_empty());
 }
 
+/// The `content` of every `<meta property>` of a page.
+fn og_meta(html: &str, property: &str) -> Vec<String> {
+    attributes(html, &format!(r#"head meta[property="{property}"]"#), "content")
+}
+
+#[test]
+fn og_locale_alternate_names_the_locales_of_the_other_versions() {
+    let site = fixture("languages");
+    site.build();
+    let out = site.out();
+    let page = |slug: &str| read(&out, &format!("articles/{slug}/index.html"));
+    let original = page("park-opens");
+    assert_eq!(og_meta(&original, "og:locale"), ["en_US"]);
+    assert_eq!(og_meta(&original, "og:locale:alternate"), ["ja_JP", "zh_CN"]);
+    let chinese = page("park-opens-zh");
+    assert_eq!(og_meta(&chinese, "og:locale"), ["zh_CN"]);
+    assert_eq!(og_meta(&chinese, "og:locale:alternate"), ["en_US", "ja_JP"]);
+    assert_eq!(og_meta(&page("dalian-fair-zh"), "og:locale:alternate"), ["en_US"]);
+    // An article in one language, and a translation whose original is a draft, have none;
+    // nor does a page that is not an article.
+    assert!(og_meta(&page("solar-ja"), "og:locale:alternate").is_empty());
+    assert_eq!(og_meta(&page("solar-ja"), "og:locale"), ["ja_JP"]);
+    assert!(og_meta(&page("wind-farm-zh"), "og:locale:alternate").is_empty());
+    assert!(og_meta(&read(&out, "index.html"), "og:locale:alternate").is_empty());
+}
+
 #[test]
 fn each_language_has_a_list_newest_first_and_a_feed() {
     let site = fixture("languages");

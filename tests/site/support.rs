@@ -40,6 +40,21 @@ pub fn fixture(name: &str) -> Fixture {
     Fixture { dir, root }
 }
 
+/// The example site at the repository root (`site.toml`, `content/`, `static/`), copied.
+pub fn example_site() -> Fixture {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let root = dir.path().join("site");
+    fs::create_dir_all(&root).unwrap();
+    fs::copy(source.join("site.toml"), root.join("site.toml")).unwrap();
+    for folder in ["content", "static", "templates"] {
+        if source.join(folder).is_dir() {
+            copy_tree(&source.join(folder), &root.join(folder));
+        }
+    }
+    Fixture { dir, root }
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
