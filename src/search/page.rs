@@ -120,6 +120,9 @@ pub fn key(site: &Site, article: &Article, url: &str, language: &str) -> u64 {
         word_count: _,
         named: _,
         declared: _,
+        // The record shows Markdown images through `html`; the lead image is not indexed.
+        image: _,
+        images: _,
     } = article;
     let mut hasher = DefaultHasher::new();
     (url, language, title, date, summary, own_language, draft, html).hash(&mut hasher);
