@@ -300,7 +300,7 @@ impl Model {
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err((Some(self), diagnostics));
         }
-        let Model { site, mut sources, context } = self;
+        let Model { mut site, mut sources, context } = self;
         sources.replace(changed, removed);
         if !local {
             let loaded = sources.into_loaded(site.static_files);
@@ -313,6 +313,7 @@ impl Model {
             let site = site.with_same_index(drafted);
             return Ok((Model { site, sources, context }, Reach::Articles, diagnostics));
         }
+        let previous = related::Previous::of(&mut site, &drafted);
         let Site { mut articles, pages, static_files, .. } = site;
         for article in drafted {
             if let Some(slot) = articles.iter_mut().find(|a| a.path == article.path) {
@@ -322,8 +323,9 @@ impl Model {
         // The catalog keeps every image resolved so far: one dropped by this edit stays
         // published until the next full rebuild.
         let images = context.resolver.images.assets();
+        let carried = Carried { pages, static_files, images };
         let site =
-            assemble(config, articles, context.profiles.clone(), context.authors.clone(), pages, static_files, images);
+            assemble(config, articles, context.profiles.clone(), context.authors.clone(), carried, Some(previous));
         let next_scheduled = next_scheduled(&site, &sources);
         let model = Model { site, sources, context: Context { next_scheduled, ..context } };
         Ok((model, Reach::Articles, diagnostics))
@@ -614,7 +616,8 @@ fn build_model(config: Config, loaded: Loaded, keep_sources: bool) -> (Option<Mo
     }
     let profiles = if keep_sources { registry.clone() } else { EntityRegistry::default() };
     let images = resolver.images.assets();
-    let site = assemble(config, articles, registry, author_profiles.clone(), pages, static_files, images);
+    let carried = Carried { pages, static_files, images };
+    let site = assemble(config, articles, registry, author_profiles.clone(), carried, None);
     let next_scheduled = if keep_sources { next_scheduled(&site, &sources) } else { None };
     let context = Context { resolver, finder, profiles, authors: author_profiles, next_scheduled };
     let empty = Sources { articles: Vec::new(), entities: Vec::new(), pages: Vec::new(), authors: Vec::new() };
@@ -875,18 +878,25 @@ impl TagIndex {
     }
 }
 
+/// What the site carries beside the articles, which `assemble` sorts or keeps as it is.
+struct Carried {
+    pages: Vec<Page>,
+    static_files: Vec<PathBuf>,
+    images: Vec<Arc<ImageAsset>>,
+}
+
 /// The index, derived from the drafted articles alone: their names resolved to tags and
 /// entities, everything sorted, the cross-references built. The full build and
 /// `Model::update` both end here, so a rule written here (or called from here) holds in
-/// `build`, `check` and `serve` alike: see docs/architecture.md.
+/// `build`, `check` and `serve` alike: see docs/architecture.md. `previous` (an update's
+/// last related lists) lets the related lists be computed again only where an edit reaches.
 fn assemble(
     config: Config,
     mut articles: Vec<Article>,
     mut registry: EntityRegistry,
     author_profiles: Vec<authors::AuthorProfile>,
-    pages: Vec<Page>,
-    static_files: Vec<PathBuf>,
-    images: Vec<Arc<ImageAsset>>,
+    carried: Carried,
+    previous: Option<related::Previous>,
 ) -> Site {
     // Path order, as `load` reads them: an entity without a profile is spelt as the first
     // article that names it.
@@ -903,13 +913,17 @@ fn assemble(
             .map(|placed| deals::resolve_investors(placed.clone(), |name| registry.resolve_or_add(name)))
             .collect();
     }
+    let Carried { pages, static_files, images } = carried;
     let mut site = index(config, articles, tag_index, registry, pages, static_files, images);
     // Derived from the sorted articles and indexes: authors, related articles, corrections.
     let clock = std::time::Instant::now();
     site.authors = authors::index(author_profiles, &site.articles);
     site.derived.push(("authors", clock.elapsed()));
     let clock = std::time::Instant::now();
-    site.related = related::related(&site.articles, &site.tags, &site.entities);
+    site.related = match previous {
+        Some(previous) => related::updated(&site, previous),
+        None => related::related(&site.articles, &site.tags, &site.entities),
+    };
     site.derived.push(("related", clock.elapsed()));
     let clock = std::time::Instant::now();
     site.corrections = corrections::index(&site.articles);

@@ -4,17 +4,30 @@
 //!
 //! In: the articles and the entity → articles and tag → articles indexes of the model. Out:
 //! each article's related articles, best first. Candidates come from those indexes, never
-//! from comparing all pairs: the entity lists are walked shortest first, and the walk stops
-//! as soon as the articles already seen can no longer be overtaken by one not yet seen (a
-//! threshold algorithm), so a popular place that half the site names costs nothing for an
-//! article that shares rarer entities with five others.
+//! from comparing all pairs. An article's lists are walked rare entities first, then the
+//! tags; each article met is scored exactly from its own (short) entity and tag ids, and the
+//! walk stops as soon as an article in none of the lists walked so far can no longer beat
+//! the fifth best (it shares at most one entity per entity list left, one tag per tag list
+//! left). A place that half the site names is then never walked for an article that shares
+//! two entities with five others: see docs/architecture.md.
+//!
+//! `update` keeps the last lists after an edit of a few articles in place (`Model::update`):
+//! only the articles that share an entity or a tag with the old or new version of an edited
+//! one can change, and most of those only by where the edited article stands in their list.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::{Article, Entity, Tag};
+use super::{Article, Entity, Site, Tag};
 
 /// How many related articles an article page lists.
 pub const RELATED_LIMIT: usize = 5;
+
+/// Above this many edited articles, `update` computes every list again.
+const EDITS_PATCHED: usize = 64;
 
 /// One candidate: shared entities, shared tags, index.
 #[derive(Clone, Copy)]
@@ -33,129 +46,329 @@ impl Candidate {
 
 /// The related articles of every article, by article index.
 pub fn related(articles: &[Article], tags: &[Tag], entities: &[Entity]) -> Vec<Vec<usize>> {
+    let index = Index::new(articles, tags, entities);
     (0..articles.len())
         .into_par_iter()
         .with_min_len(64)
-        .map_init(|| Seen::new(articles.len()), |seen, index| related_of(articles, tags, entities, index, seen))
+        .map_init(|| Scratch::new(&index), |scratch, article| index.related_of(article, scratch))
         .collect()
 }
 
-/// Marks which articles one walk has seen, cleared in O(1) between walks.
-struct Seen {
-    stamp: Vec<u32>,
-    current: u32,
+/// Every article's entity and tag ids in one flat list (entities first, tag ids after
+/// `entity_count`), so that scoring a candidate reads one short run of memory.
+struct Index<'a> {
+    /// Article `a`'s terms are `terms[starts[a]..starts[a + 1]]`.
+    starts: Vec<usize>,
+    terms: Vec<usize>,
+    entity_count: usize,
+    tags: &'a [Tag],
+    entities: &'a [Entity],
 }
 
-impl Seen {
-    fn new(len: usize) -> Self {
-        Seen { stamp: vec![0; len], current: 0 }
+impl<'a> Index<'a> {
+    fn new(articles: &[Article], tags: &'a [Tag], entities: &'a [Entity]) -> Self {
+        let entity_count = entities.len();
+        let mut starts = Vec::with_capacity(articles.len() + 1);
+        let mut terms = Vec::new();
+        for article in articles {
+            starts.push(terms.len());
+            terms.extend(article.entities.iter().copied());
+            terms.extend(article.tags.iter().map(|t| t + entity_count));
+        }
+        starts.push(terms.len());
+        Index { starts, terms, entity_count, tags, entities }
     }
 
-    fn start(&mut self) {
-        self.current = self.current.wrapping_add(1);
-        if self.current == 0 {
-            self.stamp.iter_mut().for_each(|s| *s = 0);
-            self.current = 1;
+    fn articles(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    fn terms_of(&self, article: usize) -> &[usize] {
+        &self.terms[self.starts[article]..self.starts[article + 1]]
+    }
+
+    /// The articles of one term, newest first.
+    fn list(&self, term: usize) -> &'a [usize] {
+        match term.checked_sub(self.entity_count) {
+            None => &self.entities[term].tagged,
+            Some(tag) => &self.tags[tag].articles,
         }
     }
 
-    /// True the first time `index` is offered in this walk.
-    fn first(&mut self, index: usize) -> bool {
-        let fresh = self.stamp[index] != self.current;
-        self.stamp[index] = self.current;
+    /// What `other` shares with the article whose terms `scratch` marks.
+    fn score(&self, other: usize, scratch: &Scratch) -> Candidate {
+        let mut candidate = Candidate { entities: 0, tags: 0, index: other };
+        for &term in self.terms_of(other) {
+            if scratch.marked[term] == scratch.stamp {
+                if term < self.entity_count {
+                    candidate.entities += 1;
+                } else {
+                    candidate.tags += 1;
+                }
+            }
+        }
+        candidate
+    }
+
+    /// One article's related articles: its lists are walked entities first, each kind
+    /// shortest first, until no article left unseen can beat the fifth best.
+    fn related_of(&self, article: usize, scratch: &mut Scratch) -> Vec<usize> {
+        scratch.start(self.terms_of(article));
+        scratch.first(article);
+        let mut lists: Vec<(bool, &[usize])> =
+            self.terms_of(article).iter().map(|&t| (t < self.entity_count, self.list(t))).collect();
+        lists.sort_by_key(|(entity, list)| (!entity, list.len()));
+        let mut left = Left {
+            entities: lists.iter().filter(|(entity, _)| *entity).count(),
+            tags: lists.iter().filter(|(entity, _)| !entity).count(),
+        };
+        let mut best = Best::default();
+        'lists: for (entity, list) in lists {
+            for &other in list {
+                match best.admits(&left, other) {
+                    Admits::Yes => {}
+                    Admits::NotInThisList => break,
+                    Admits::None => break 'lists,
+                }
+                if scratch.first(other) {
+                    best.offer(self.score(other, scratch));
+                }
+            }
+            if entity {
+                left.entities -= 1;
+            } else {
+                left.tags -= 1;
+            }
+        }
+        best.indexes()
+    }
+}
+
+/// How many entity and tag lists of the article are not walked yet: an article in none of
+/// the lists walked shares at most that many.
+struct Left {
+    entities: usize,
+    tags: usize,
+}
+
+/// Whether an unseen article met now can still place.
+enum Admits {
+    Yes,
+    /// Only if it were newer than the fifth best: the rest of this (sorted) list is older.
+    NotInThisList,
+    /// Not even sharing every list left: the walk is over.
+    None,
+}
+
+/// The best candidates so far, best first, at most `RELATED_LIMIT`.
+#[derive(Default)]
+struct Best {
+    kept: Vec<Candidate>,
+}
+
+impl Best {
+    fn admits(&self, left: &Left, index: usize) -> Admits {
+        let Some(worst) = self.kept.get(RELATED_LIMIT - 1) else { return Admits::Yes };
+        match (left.entities, left.tags).cmp(&(worst.entities, worst.tags)) {
+            Ordering::Greater => Admits::Yes,
+            Ordering::Less => Admits::None,
+            Ordering::Equal if index < worst.index => Admits::Yes,
+            Ordering::Equal => Admits::NotInThisList,
+        }
+    }
+
+    fn offer(&mut self, candidate: Candidate) {
+        let key = candidate.key();
+        if self.kept.len() == RELATED_LIMIT && self.kept.last().is_some_and(|worst| worst.key() <= key) {
+            return;
+        }
+        let at = self.kept.partition_point(|kept| kept.key() < key);
+        self.kept.insert(at, candidate);
+        self.kept.truncate(RELATED_LIMIT);
+    }
+
+    fn indexes(&self) -> Vec<usize> {
+        self.kept.iter().map(|c| c.index).collect()
+    }
+}
+
+/// Marks which articles one walk has seen and which terms the article has; both cleared in
+/// O(1) between walks.
+struct Scratch {
+    seen: Vec<u32>,
+    marked: Vec<u32>,
+    stamp: u32,
+}
+
+impl Scratch {
+    fn new(index: &Index) -> Self {
+        Scratch { seen: vec![0; index.articles()], marked: vec![0; index.entity_count + index.tags.len()], stamp: 0 }
+    }
+
+    /// Starts a walk for the article with `terms`.
+    fn start(&mut self, terms: &[usize]) {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.seen.iter_mut().for_each(|s| *s = 0);
+            self.marked.iter_mut().for_each(|s| *s = 0);
+            self.stamp = 1;
+        }
+        for &term in terms {
+            self.marked[term] = self.stamp;
+        }
+    }
+
+    /// True the first time `article` is offered in this walk.
+    fn first(&mut self, article: usize) -> bool {
+        let fresh = self.seen[article] != self.stamp;
+        self.seen[article] = self.stamp;
         fresh
     }
 }
 
-fn related_of(articles: &[Article], tags: &[Tag], entities: &[Entity], index: usize, seen: &mut Seen) -> Vec<usize> {
-    let article = &articles[index];
-    seen.start();
-    seen.first(index);
-    let entity_lists = lists_shortest_first(article.entities.iter().map(|&e| entities[e].tagged.as_slice()));
-    let mut candidates = walk(&entity_lists, seen, RELATED_LIMIT);
-    for candidate in &mut candidates {
-        candidate.entities = candidate.tags;
-        candidate.tags = 0;
-    }
-    if candidates.len() < RELATED_LIMIT {
-        // Too few share an entity: the rest may come from shared tags alone.
-        let tag_lists = lists_shortest_first(article.tags.iter().map(|&t| tags[t].articles.as_slice()));
-        let mut by_tags = walk(&tag_lists, seen, RELATED_LIMIT - candidates.len());
-        by_tags.sort_by_key(Candidate::key);
-        by_tags.truncate(RELATED_LIMIT - candidates.len());
-        candidates.extend(by_tags);
-    }
-    rank(articles, article, &mut candidates);
-    candidates.into_iter().map(|c| c.index).collect()
+/// The last model's related lists and what an in-place edit changed, taken before the
+/// edited articles replace the old ones (`Model::update`).
+pub struct Previous {
+    related: Vec<Vec<usize>>,
+    /// The last site's article paths by index, when an edit changed a date (and so maybe
+    /// the order).
+    order: Option<Vec<PathBuf>>,
+    /// Each edited article: its path and the entity and tag slugs of its last version.
+    edits: Vec<(PathBuf, Vec<String>, Vec<String>)>,
 }
 
-/// Index lists, each once, shortest first.
-fn lists_shortest_first<'a>(lists: impl Iterator<Item = &'a [usize]>) -> Vec<&'a [usize]> {
-    let mut lists: Vec<&[usize]> = lists.collect();
-    lists.sort_by_key(|l| (l.len(), l.as_ptr() as usize));
-    lists.dedup_by_key(|l| l.as_ptr() as usize);
+impl Previous {
+    /// What `updated` needs of the last site, before `drafted` replace their articles.
+    pub fn of(site: &mut Site, drafted: &[Article]) -> Previous {
+        let related = std::mem::take(&mut site.related);
+        let mut moved = false;
+        let mut edits = Vec::new();
+        for article in drafted {
+            let Some(old) = site.articles.iter().find(|old| old.path == article.path) else { continue };
+            moved |= old.date != article.date;
+            let entities = old.entities.iter().map(|&e| site.entities[e].slug.clone()).collect();
+            let tags = old.tags.iter().map(|&t| site.tags[t].slug.clone()).collect();
+            edits.push((old.path.clone(), entities, tags));
+        }
+        let order = moved.then(|| site.articles.iter().map(|a| a.path.clone()).collect());
+        Previous { related, order, edits }
+    }
+}
+
+/// An edited article in the new site: its index and the terms its last version had.
+struct Edit {
+    index: usize,
+    old_terms: Vec<usize>,
+}
+
+/// The related lists after an in-place edit of a few articles: the last lists, renumbered
+/// into the new order, and computed again only where they can change. For an article that
+/// shares nothing with an edited one, before or after, nothing changed; for one that does,
+/// only the edited articles' places changed, so its new list is the best of its last list
+/// and the edited articles, unless its list was full and held an edited article (which may
+/// have lost ground, letting the sixth best rise: the list is walked again).
+pub fn updated(site: &Site, previous: Previous) -> Vec<Vec<usize>> {
+    let fresh = || related(&site.articles, &site.tags, &site.entities);
+    if previous.related.len() != site.articles.len() || previous.edits.len() > EDITS_PATCHED {
+        return fresh();
+    }
+    let new_index: HashMap<&Path, usize> =
+        site.articles.iter().enumerate().map(|(at, article)| (article.path.as_path(), at)).collect();
+    let Some(lists) = renumbered(previous.related, previous.order.as_deref(), &new_index) else { return fresh() };
+    let index = Index::new(&site.articles, &site.tags, &site.entities);
+    let edits: Option<Vec<Edit>> = previous
+        .edits
+        .iter()
+        .map(|(path, entities, tags)| {
+            let index = *new_index.get(path.as_path())?;
+            Some(Edit { index, old_terms: old_terms(site, entities, tags) })
+        })
+        .collect();
+    match edits {
+        Some(edits) => patch(&index, lists, &edits),
+        None => fresh(),
+    }
+}
+
+/// The last lists in the new article order (`order`: the last site's paths by index, when
+/// an article may have moved); `None` when an article is missing.
+fn renumbered(
+    lists: Vec<Vec<usize>>,
+    order: Option<&[PathBuf]>,
+    new_index: &HashMap<&Path, usize>,
+) -> Option<Vec<Vec<usize>>> {
+    let Some(order) = order else { return Some(lists) };
+    let moved: Vec<usize> = order.iter().map(|path| new_index.get(path.as_path()).copied()).collect::<Option<_>>()?;
+    let mut renumbered = vec![Vec::new(); lists.len()];
+    for (old, list) in lists.into_iter().enumerate() {
+        renumbered[moved[old]] = list.into_iter().map(|i| moved[i]).collect();
+    }
+    Some(renumbered)
+}
+
+/// The terms (`Index` ids) of the new site that an article's last version had, by slug.
+fn old_terms(site: &Site, entities: &[String], tags: &[String]) -> Vec<usize> {
+    let entity_ids = entities.iter().filter_map(|slug| site.entities.binary_search_by(|e| e.slug.cmp(slug)).ok());
+    let tag_ids = tags.iter().filter_map(|slug| site.tags.binary_search_by(|t| t.slug.cmp(slug)).ok());
+    entity_ids.chain(tag_ids.map(|t| t + site.entities.len())).collect()
+}
+
+/// `lists` with the lists that an edit can reach computed again (see `updated`).
+fn patch(index: &Index, lists: Vec<Vec<usize>>, edits: &[Edit]) -> Vec<Vec<usize>> {
+    let mut edited = vec![false; index.articles()];
+    let mut reached = vec![false; index.articles()];
+    for edit in edits {
+        edited[edit.index] = true;
+        reached[edit.index] = true;
+        for &term in edit.old_terms.iter().chain(index.terms_of(edit.index)) {
+            index.list(term).iter().for_each(|&other| reached[other] = true);
+        }
+    }
     lists
+        .into_par_iter()
+        .enumerate()
+        .with_min_len(64)
+        .map_init(
+            || Scratch::new(index),
+            |scratch, (article, list)| {
+                if !reached[article] {
+                    return list;
+                }
+                let full_with_edited = list.len() == RELATED_LIMIT && list.iter().any(|&other| edited[other]);
+                if edited[article] || full_with_edited {
+                    index.related_of(article, scratch)
+                } else {
+                    index.with_edits(article, &list, edits, &edited, scratch)
+                }
+            },
+        )
+        .collect()
 }
 
-/// Walks `lists` (sorted index lists, shortest first) and returns every candidate that can
-/// be among the best `wanted` by how many of the lists hold it (counted in `tags` here), then
-/// by index. A candidate first met in list `j` cannot be in an earlier one, so its count is
-/// exact once the later lists are searched; the walk stops before list `j` when `wanted`
-/// candidates already count more than the `len - j` lists left could give an unseen one.
-fn walk(lists: &[&[usize]], seen: &mut Seen, wanted: usize) -> Vec<Candidate> {
-    let mut found: Vec<Candidate> = Vec::new();
-    let mut with_count = vec![0usize; lists.len() + 2];
-    for (j, list) in lists.iter().enumerate() {
-        let unseen_best = lists.len() - j;
-        let beating: usize = with_count[unseen_best + 1..].iter().sum();
-        if beating >= wanted {
-            break;
+impl Index<'_> {
+    /// The best of `list` (an unedited article's last related list, no edited article in
+    /// it if it is full) and the edited articles.
+    fn with_edits(
+        &self,
+        article: usize,
+        list: &[usize],
+        edits: &[Edit],
+        edited: &[bool],
+        scratch: &mut Scratch,
+    ) -> Vec<usize> {
+        scratch.start(self.terms_of(article));
+        let mut best = Best::default();
+        for &other in list.iter().filter(|&&other| !edited[other]) {
+            best.offer(self.score(other, scratch));
         }
-        for &other in list.iter() {
-            if !seen.first(other) {
-                continue;
+        for edit in edits {
+            let candidate = self.score(edit.index, scratch);
+            if candidate.entities + candidate.tags > 0 {
+                best.offer(candidate);
             }
-            let count = 1 + lists[j + 1..].iter().filter(|l| l.binary_search(&other).is_ok()).count();
-            with_count[count] += 1;
-            found.push(Candidate { entities: 0, tags: count, index: other });
         }
+        best.indexes()
     }
-    found
-}
-
-/// Keeps the best `RELATED_LIMIT` candidates in order. Shared tags are counted only for the
-/// candidates whose shared-entity count can still place them.
-fn rank(articles: &[Article], article: &Article, candidates: &mut Vec<Candidate>) {
-    candidates.sort_by_key(|c| (std::cmp::Reverse(c.entities), c.index));
-    let Some(cut) = candidates.get(RELATED_LIMIT.min(candidates.len()).saturating_sub(1)).map(|c| c.entities) else {
-        return;
-    };
-    let best_tags = article.tags.len();
-    let above_cut = candidates.iter().take_while(|c| c.entities > cut).count();
-    let places_at_cut = RELATED_LIMIT.saturating_sub(above_cut);
-    let mut kept: Vec<Candidate> = Vec::with_capacity(RELATED_LIMIT * 2);
-    let mut full_at_cut = 0;
-    for candidate in candidates.iter() {
-        if candidate.entities < cut {
-            break;
-        }
-        if candidate.entities == 0 {
-            kept.push(*candidate);
-            continue;
-        }
-        if candidate.entities == cut && full_at_cut >= places_at_cut {
-            // Newer ones at the cut that share every tag are kept: no later one beats them.
-            break;
-        }
-        let shared = articles[candidate.index].tags.iter().filter(|t| article.tags.contains(t)).count();
-        if candidate.entities == cut && shared == best_tags {
-            full_at_cut += 1;
-        }
-        kept.push(Candidate { tags: shared, ..*candidate });
-    }
-    kept.sort_by_key(Candidate::key);
-    kept.truncate(RELATED_LIMIT);
-    *candidates = kept;
 }
 
 #[cfg(test)]
@@ -246,5 +459,64 @@ mod tests {
         ];
         let (articles, tags, entities) = model(&spec);
         assert_eq!(related(&articles, &tags, &entities)[0], vec![3, 4, 2, 5, 1]);
+    }
+
+    /// The shapes that made the walk slow: a place that half the site names and a tag on
+    /// every article (each article shares something with every other one).
+    fn crowded(n: usize, seed: u64) -> Vec<(Vec<usize>, Vec<usize>)> {
+        let mut spec = corpus(n, seed);
+        for (at, (entities, tags)) in spec.iter_mut().enumerate() {
+            if at % 2 == (seed as usize) % 2 {
+                entities.push(40);
+            }
+            tags.push(15);
+        }
+        spec
+    }
+
+    #[test]
+    fn a_place_on_half_the_articles_and_a_tag_on_all_rank_as_all_pairs_do() {
+        for seed in 0..30 {
+            let spec = crowded(150, seed);
+            let (articles, tags, entities) = model(&spec);
+            assert_eq!(related(&articles, &tags, &entities), by_all_pairs(&spec), "seed {seed}");
+        }
+    }
+
+    #[test]
+    fn an_article_that_shares_only_the_crowded_names_gets_the_newest_with_most_tags() {
+        let mut spec = vec![(vec![0], vec![0, 1])];
+        spec.extend((0..40).map(|at| (vec![0], if at % 7 == 3 { vec![0, 1] } else { vec![0] })));
+        let (articles, tags, entities) = model(&spec);
+        assert_eq!(related(&articles, &tags, &entities)[0], vec![4, 11, 18, 25, 32]);
+    }
+
+    /// The terms (`Index` ids) of `spec`'s article in a site of `entities` and `tags`.
+    fn terms_in(spec: &(Vec<usize>, Vec<usize>), entities: usize, tags: usize) -> Vec<usize> {
+        let entity_ids = spec.0.iter().copied().filter(|&e| e < entities);
+        entity_ids.chain(spec.1.iter().filter(|&&t| t < tags).map(|t| t + entities)).collect()
+    }
+
+    #[test]
+    fn lists_patched_after_an_edit_are_the_lists_computed_afresh() {
+        for seed in 0..40 {
+            let old = if seed % 2 == 0 { corpus(120, seed) } else { crowded(120, seed) };
+            let replacements = corpus(3, seed + 1000);
+            let mut new = old.clone();
+            let edited: Vec<usize> =
+                (0..1 + seed as usize % 3).map(|k| (seed as usize * 37 + k * 53) % old.len()).collect();
+            for (k, &at) in edited.iter().enumerate() {
+                new[at] = replacements[k].clone();
+            }
+            let (old_articles, old_tags, old_entities) = model(&old);
+            let last = related(&old_articles, &old_tags, &old_entities);
+            let (articles, tags, entities) = model(&new);
+            let index = Index::new(&articles, &tags, &entities);
+            let edits: Vec<Edit> = edited
+                .iter()
+                .map(|&at| Edit { index: at, old_terms: terms_in(&old[at], entities.len(), tags.len()) })
+                .collect();
+            assert_eq!(patch(&index, last, &edits), related(&articles, &tags, &entities), "seed {seed}");
+        }
     }
 }
