@@ -346,7 +346,7 @@ fn a_missing_damaged_or_copied_manifest_makes_the_deploy_list_the_bucket() {
     let cases: [(&str, Option<&str>, &str); 4] = [
         ("damaged", Some("{\"format\":\"gazette-deploy-manifest\",\"version\":1,\"objects\":"), "cannot be read"),
         ("another version", Some("{\"format\":\"gazette-deploy-manifest\",\"version\":99}"), "format version 99"),
-        ("copied from another prefix", Some(&copied), "describes s3://"),
+        ("copied from another prefix", Some(copied.as_str()), "describes s3://"),
         ("missing", None, "has no .gazette-deploy.json"),
     ];
     for (case, manifest, says) in cases {
