@@ -125,29 +125,30 @@ impl Prepared<'_> {
     /// Uploads and deletes as planned, between the pending manifest and the complete one.
     /// A plan with nothing to do changes nothing, but a listed bucket gets its manifest.
     pub fn execute(self, options: &DeployOptions) -> Result<Executed, (Executed, Diagnostic)> {
-        let fail = |done: Executed| move |failure| (done, failure_diagnostic(self.target, failure, done));
+        let target = self.target;
+        let fail = |done: Executed| move |failure| (done, failure_diagnostic(target, failure, done));
         let changes = !self.plan.is_empty();
         if changes {
-            self.put_manifest(manifest::pending(self.target)).map_err(fail(Executed::default()))?;
+            put_manifest(&self.store, manifest::pending(target)).map_err(fail(Executed::default()))?;
         }
         let done = execute::run(&self.store, self.target, self.output, &self.plan, options)
             .map_err(|(done, failure)| fail(done)(failure))?;
         if changes || self.listed.is_some() {
-            self.put_manifest(manifest::complete(self.target, self.objects)).map_err(fail(done))?;
+            put_manifest(&self.store, manifest::complete(target, self.objects)).map_err(fail(done))?;
         }
         Ok(done)
     }
+}
 
-    fn put_manifest(&self, body: String) -> Result<(), Failure> {
-        let md5_hex = local::md5_hex(body.as_bytes());
-        let headers = s3::ObjectHeaders {
-            content_type: crate::media_type::content_type(MANIFEST_PATH),
-            cache_control: Some(manifest::CACHE_CONTROL),
-            md5_base64: &local::md5_base64_of_hex(&md5_hex),
-            md5_hex: &md5_hex,
-        };
-        self.store.put(MANIFEST_PATH, body.as_bytes(), &headers)
-    }
+fn put_manifest(store: &Store, body: String) -> Result<(), Failure> {
+    let md5_hex = local::md5_hex(body.as_bytes());
+    let headers = s3::ObjectHeaders {
+        content_type: crate::media_type::content_type(MANIFEST_PATH),
+        cache_control: Some(manifest::CACHE_CONTROL),
+        md5_base64: &local::md5_base64_of_hex(&md5_hex),
+        md5_hex: &md5_hex,
+    };
+    store.put(MANIFEST_PATH, body.as_bytes(), &headers)
 }
 
 /// `s3://bucket/prefix` at its endpoint, for messages.
