@@ -7,6 +7,7 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Args;
 
@@ -35,9 +36,13 @@ pub struct DeployArgs {
     /// Uploads in flight at once
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: u16,
-    /// Print the time each stage took (build, hash, list, plan, upload)
+    /// Print the time each stage took (build, hash, manifest or list, plan, upload)
     #[arg(long)]
     pub timings: bool,
+    /// List the bucket and compare every object, instead of trusting the manifest that the
+    /// last deploy left (finds objects changed or deleted by anything but gazette)
+    #[arg(long)]
+    pub full_scan: bool,
 }
 
 /// Runs the deploy; returns the process exit code.
@@ -61,7 +66,7 @@ pub fn run(args: DeployArgs) -> i32 {
         return code;
     }
     let built = started.elapsed();
-    let prepared = match deploy::prepare(target, &config.output, usize::from(args.jobs)) {
+    let prepared = match deploy::prepare(target, &config.output, usize::from(args.jobs), args.full_scan) {
         Ok(prepared) => prepared,
         Err(error) => return fail(error),
     };
@@ -71,6 +76,9 @@ pub fn run(args: DeployArgs) -> i32 {
     }
     let mut warnings = prepared.warnings();
     super::print_diagnostics(&mut warnings, color);
+    if let Some(why) = prepared.listed_because() {
+        eprintln!("listed {}: {why}", deploy::describe(target));
+    }
     if args.dry_run {
         print_plan(&prepared);
         eprintln!("dry run, nothing changed: {}", plan_line(&prepared));
@@ -80,16 +88,7 @@ pub fn run(args: DeployArgs) -> i32 {
         fail(error);
         return REFUSED;
     }
-    if prepared.is_empty() {
-        eprintln!(
-            "{} is up to date: {} files unchanged ({:.1} s)",
-            deploy::describe(target),
-            thousands(prepared.unchanged()),
-            started.elapsed().as_secs_f64()
-        );
-        return 0;
-    }
-    let unchanged = prepared.unchanged();
+    let (unchanged, empty) = (prepared.unchanged(), prepared.is_empty());
     let options = DeployOptions { jobs: usize::from(args.jobs), progress: std::io::stderr().is_terminal() };
     let executing = std::time::Instant::now();
     let result = prepared.execute(&options);
@@ -98,19 +97,26 @@ pub fn run(args: DeployArgs) -> i32 {
     }
     match result {
         Ok(done) => {
-            eprintln!(
-                "deployed to {}: {} uploaded ({}), {} deleted, {} unchanged in {:.1} s",
-                deploy::describe(target),
-                thousands(done.uploaded),
-                bytes(done.uploaded_bytes),
-                thousands(done.deleted),
-                thousands(unchanged),
-                started.elapsed().as_secs_f64()
-            );
+            eprintln!("{}", summary(target, &done, unchanged, empty, started.elapsed()));
             0
         }
         Err((_, error)) => fail(error),
     }
+}
+
+/// The line that always ends a deploy that succeeded.
+fn summary(target: &DeployTarget, done: &deploy::Executed, unchanged: usize, empty: bool, took: Duration) -> String {
+    let (place, seconds) = (deploy::describe(target), took.as_secs_f64());
+    if empty {
+        return format!("{place} is up to date: {} files unchanged ({seconds:.1} s)", thousands(unchanged));
+    }
+    format!(
+        "deployed to {place}: {} uploaded ({}), {} deleted, {} unchanged in {seconds:.1} s",
+        thousands(done.uploaded),
+        bytes(done.uploaded_bytes),
+        thousands(done.deleted),
+        thousands(unchanged),
+    )
 }
 
 /// The target named on the command line, or the only one.
@@ -153,7 +159,7 @@ fn build_first(site: &BuildOptions, color: bool) -> Result<(), i32> {
 }
 
 /// One line per stage, as `gazette build --timings` prints them.
-fn print_timings(stages: &[(&str, std::time::Duration)]) {
+fn print_timings(stages: &[(&str, Duration)]) {
     for (stage, time) in stages {
         eprintln!("{stage:>14}: {:>8.1} ms", time.as_secs_f64() * 1000.0);
     }

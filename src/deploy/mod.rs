@@ -1,25 +1,29 @@
 //! Publishing a built site to S3-compatible object storage.
 //!
-//! local (hash the output) + remote (list the bucket) → plan (uploads in a safe order,
-//! deletions) → check (`max_deletes`) → execute (phase by phase, concurrently, deletions
-//! last). Every upload is a whole object, so a deploy stopped at any moment leaves the bucket
-//! serving the old site plus complete new files; running it again uploads only the rest.
+//! local (hash the output) + remote (the manifest of the last deploy, or a listing of the
+//! bucket when it cannot be trusted) → plan (uploads in a safe order, deletions) → check
+//! (`max_deletes`) → execute (the manifest marked pending, then phase by phase, concurrently,
+//! deletions, and the complete manifest last). Every upload is a whole object, so a deploy
+//! stopped at any moment leaves the bucket serving the old site plus complete new files, and
+//! a pending manifest; running it again lists the bucket and uploads only the rest.
 
 mod credentials;
 mod execute;
 mod local;
+mod manifest;
 mod plan;
 mod s3;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 pub use self::execute::Executed;
-use self::plan::Plan;
+use self::manifest::{Entry, MANIFEST_PATH, Untrusted};
 pub use self::plan::{Change, Kind};
+use self::plan::{Headers, Plan, Remote};
 use self::s3::{Failure, Store};
 use crate::config::DeployTarget;
 use crate::diagnostics::{Diagnostic, thousands};
@@ -45,6 +49,10 @@ pub struct Prepared<'a> {
     output: &'a Path,
     store: Store,
     plan: Plan,
+    /// Why the bucket was listed, or `None` when its manifest was trusted.
+    listed: Option<Untrusted>,
+    /// What the complete manifest will say once the plan has run.
+    objects: BTreeMap<String, Entry>,
     warnings: Vec<Diagnostic>,
     timings: Timings,
 }
@@ -109,11 +117,38 @@ impl Prepared<'_> {
         .hint("nothing was changed. Check with --dry-run that the right site is being deployed (the right prefix, a complete build), then run again with --force, or raise max_deletes"))
     }
 
-    /// Uploads and deletes as planned.
-    pub fn execute(self, options: &DeployOptions) -> Result<Executed, (Executed, Diagnostic)> {
-        execute::run(&self.store, self.target, self.output, &self.plan, options)
-            .map_err(|(done, failure)| (done, failure_diagnostic(self.target, failure, done)))
+    /// Why the bucket was listed instead of compared with its manifest, if it was.
+    pub fn listed_because(&self) -> Option<String> {
+        self.listed.as_ref().map(Untrusted::to_string)
     }
+
+    /// Uploads and deletes as planned, between the pending manifest and the complete one.
+    /// A plan with nothing to do changes nothing, but a listed bucket gets its manifest.
+    pub fn execute(self, options: &DeployOptions) -> Result<Executed, (Executed, Diagnostic)> {
+        let target = self.target;
+        let fail = |done: Executed| move |failure| (done, failure_diagnostic(target, failure, done));
+        let changes = !self.plan.is_empty();
+        if changes {
+            put_manifest(&self.store, manifest::pending(target)).map_err(fail(Executed::default()))?;
+        }
+        let done = execute::run(&self.store, self.target, self.output, &self.plan, options)
+            .map_err(|(done, failure)| fail(done)(failure))?;
+        if changes || self.listed.is_some() {
+            put_manifest(&self.store, manifest::complete(target, self.objects)).map_err(fail(done))?;
+        }
+        Ok(done)
+    }
+}
+
+fn put_manifest(store: &Store, body: String) -> Result<(), Failure> {
+    let md5_hex = local::md5_hex(body.as_bytes());
+    let headers = s3::ObjectHeaders {
+        content_type: crate::media_type::content_type(MANIFEST_PATH),
+        cache_control: Some(manifest::CACHE_CONTROL),
+        md5_base64: &local::md5_base64_of_hex(&md5_hex),
+        md5_hex: &md5_hex,
+    };
+    store.put(MANIFEST_PATH, body.as_bytes(), &headers)
 }
 
 /// `s3://bucket/prefix` at its endpoint, for messages.
@@ -122,45 +157,118 @@ pub fn describe(target: &DeployTarget) -> String {
     format!("s3://{}/{}{at}", target.bucket, target.prefix)
 }
 
-/// Hashes the site, lists the bucket and plans the deploy; changes nothing. The listing and
-/// the hashing run at once: the listing only needs the paths, cut into ranges.
-pub fn prepare<'a>(target: &'a DeployTarget, output: &'a Path, jobs: usize) -> Result<Prepared<'a>, Diagnostic> {
-    let credentials = credentials::find(target.profile.as_deref()).map_err(|reason| {
-        Diagnostic::error("E085", format!("no credentials for deploy target `{}`: {reason}", target.name))
-            .hint("set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (a CI secret), or add the keys to ~/.aws/credentials; they never go in site.toml")
-    })?;
-    let store = Store::new(target, credentials, jobs).map_err(|reason| {
-        Diagnostic::error("E082", format!("deploy target `{}`: {reason}", target.name))
-            .field(format!("deploy.{}", target.name))
-            .hint("check `endpoint` and `bucket`")
-    })?;
+/// Hashes the site, reads the bucket's manifest (or lists the bucket, always with
+/// `full_scan`) and plans the deploy; changes nothing. The bucket is read while the files are
+/// hashed: a listing only needs the paths, cut into ranges.
+pub fn prepare<'a>(
+    target: &'a DeployTarget,
+    output: &'a Path,
+    jobs: usize,
+    full_scan: bool,
+) -> Result<Prepared<'a>, Diagnostic> {
+    let store = connect(target, jobs)?;
     let unreadable = |reason| {
         Diagnostic::error("E089", format!("cannot read the built site: {reason}"))
             .hint("run `gazette build` and check the output folder")
     };
     let mut timings = Timings::default();
     let found = local::walk(output).map_err(unreadable)?;
+    if found.iter().any(|file| file.path == MANIFEST_PATH) {
+        return Err(Diagnostic::error(
+            "E091",
+            format!("the site has a file {MANIFEST_PATH}, the name of gazette deploy's manifest"),
+        )
+        .hint(format!(
+            "rename or remove static/{MANIFEST_PATH}: the deploy keeps its record of the bucket under that name"
+        )));
+    }
     // Cut the listing where the site's own sorted paths make ranges of one listing page each.
     let splits: Vec<String> = found.iter().skip(LIST_RANGE - 1).step_by(LIST_RANGE).map(|f| f.path.clone()).collect();
-    let (listed, local) = std::thread::scope(|scope| {
-        let listing = scope.spawn(|| timed(|| store.list(&splits, jobs)));
+    let ((known, read_time), (local, hash_time)) = std::thread::scope(|scope| {
+        let reading = scope.spawn(|| timed(|| read_bucket(&store, target, &splits, jobs, full_scan)));
         let hashed = timed(|| local::hash(found));
-        let listed = listing.join().unwrap_or_else(|_| {
+        let known = reading.join().unwrap_or_else(|_| {
             (Err(Failure::Unreachable { reason: "the listing thread panicked".into() }), Duration::ZERO)
         });
-        (listed, hashed)
+        (known, hashed)
     });
-    timings.push("hash", local.1);
-    timings.push("list", listed.1);
-    let local = local.0.map_err(unreadable)?;
-    let listed = listed.0.map_err(|failure| failure_diagnostic(target, failure, Executed::default()))?;
+    let local = local.map_err(unreadable)?;
+    let failed = |failure| failure_diagnostic(target, failure, Executed::default());
+    let known = known.map_err(failed)?;
+    timings.push("hash", hash_time);
+    timings.push(if matches!(known, Known::Manifest(_)) { "manifest" } else { "list" }, read_time);
     let started = Instant::now();
-    let remote = remote_md5s(&store, &local, listed)
-        .map_err(|failure| failure_diagnostic(target, failure, Executed::default()))?;
+    let (remote, listed) = match known {
+        Known::Manifest(entries) => (from_manifest(entries), None),
+        Known::Listed(objects, why) => (remote_md5s(&store, &local, objects).map_err(failed)?, Some(why)),
+    };
     let warnings = setting_warnings(target, &local);
-    let plan = plan::plan(local, &remote);
+    let headers_of = |path: &str| headers(target, path);
+    let objects = local.iter().map(|file| (file.path.clone(), entry(file, headers_of(&file.path)))).collect();
+    let plan = plan::plan(local, &remote, headers_of);
     timings.push("plan", started.elapsed());
-    Ok(Prepared { target, output, store, plan, warnings, timings })
+    Ok(Prepared { target, output, store, plan, listed, objects, warnings, timings })
+}
+
+/// The store of a target, with the credentials of the environment.
+fn connect(target: &DeployTarget, jobs: usize) -> Result<Store, Diagnostic> {
+    let credentials = credentials::find(target.profile.as_deref()).map_err(|reason| {
+        Diagnostic::error("E085", format!("no credentials for deploy target `{}`: {reason}", target.name))
+            .hint("set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (a CI secret), or add the keys to ~/.aws/credentials; they never go in site.toml")
+    })?;
+    Store::new(target, credentials, jobs).map_err(|reason| {
+        Diagnostic::error("E082", format!("deploy target `{}`: {reason}", target.name))
+            .field(format!("deploy.{}", target.name))
+            .hint("check `endpoint` and `bucket`")
+    })
+}
+
+/// What the bucket holds, as the deploy learnt it.
+enum Known {
+    /// From the manifest of the last complete deploy.
+    Manifest(HashMap<String, Entry>),
+    /// From a listing, because the manifest could not be trusted.
+    Listed(Vec<s3::RemoteObject>, Untrusted),
+}
+
+/// The manifest when it can be trusted, else the listing (one GET, then the listing's pages).
+fn read_bucket(
+    store: &Store,
+    target: &DeployTarget,
+    splits: &[String],
+    jobs: usize,
+    full_scan: bool,
+) -> Result<Known, Failure> {
+    let why = if full_scan {
+        Untrusted::Asked
+    } else {
+        match store.get(MANIFEST_PATH)? {
+            None => Untrusted::Missing,
+            Some(body) => match manifest::parse(&body, target) {
+                Ok(entries) => return Ok(Known::Manifest(entries)),
+                Err(why) => why,
+            },
+        }
+    };
+    Ok(Known::Listed(store.list(splits, jobs)?, why))
+}
+
+fn from_manifest(entries: HashMap<String, Entry>) -> HashMap<String, Remote> {
+    entries
+        .into_iter()
+        .map(|(path, entry)| {
+            (path, Remote { md5: Some(entry.md5), headers: Some((entry.content_type, entry.cache_control)) })
+        })
+        .collect()
+}
+
+/// The headers a file gets under the target's settings.
+fn headers(target: &DeployTarget, path: &str) -> Headers {
+    (crate::media_type::content_type(path).to_string(), target.cache_control(path).map(str::to_string))
+}
+
+fn entry(file: &local::LocalFile, (content_type, cache_control): Headers) -> Entry {
+    Entry { md5: file.md5.clone(), size: file.size, content_type, cache_control }
 }
 
 /// How long each stage of a deploy took (hashing and listing overlap).
@@ -208,18 +316,19 @@ fn setting_warnings(target: &DeployTarget, local: &[local::LocalFile]) -> Vec<Di
     warnings
 }
 
-/// Each object's MD5: its ETag when that is one, else (multipart objects) the MD5 gazette
-/// stored in its metadata, fetched only for paths the site still has.
+/// Each listed object's MD5: its ETag when that is one, else (multipart objects) the MD5
+/// gazette stored in its metadata, fetched only for paths the site still has. The manifest
+/// is not one of the site's objects.
 fn remote_md5s(
     store: &Store,
     local: &[local::LocalFile],
     listed: Vec<s3::RemoteObject>,
-) -> Result<HashMap<String, Option<String>>, Failure> {
+) -> Result<HashMap<String, Remote>, Failure> {
     let sizes: HashMap<&str, u64> = local.iter().map(|f| (f.path.as_str(), f.size)).collect();
     let is_md5 = |etag: &str| etag.len() == 32 && etag.bytes().all(|b| b.is_ascii_hexdigit());
     listed
         .into_par_iter()
-        .filter(|object| !object.path.is_empty() && !object.path.ends_with('/'))
+        .filter(|object| !object.path.is_empty() && !object.path.ends_with('/') && object.path != MANIFEST_PATH)
         .map(|object| {
             let md5 = if is_md5(&object.etag) {
                 Some(object.etag.to_ascii_lowercase())
@@ -228,7 +337,7 @@ fn remote_md5s(
             } else {
                 None
             };
-            Ok((object.path, md5))
+            Ok((object.path, Remote { md5, headers: None }))
         })
         .collect()
 }

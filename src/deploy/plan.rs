@@ -1,11 +1,11 @@
 //! What a deploy will do: the uploads, in a safe order, and the deletions.
 //!
-//! In: the local files and the bucket's listing (with each object's MD5 where known). Out: a
-//! `Plan`. The order is what keeps the site whole while it is half uploaded: first the files
-//! the bucket does not have yet (nothing links to them until a changed page does), then the
-//! changed ones; within each group assets (CSS, images, the search index) before feeds and
-//! sitemaps, and those before HTML pages; deletions come last, once no uploaded page links
-//! to what they remove.
+//! In: the local files and what is known of the bucket (each object's MD5 where known, and
+//! its headers when the manifest recorded them). Out: a `Plan`. The order is what keeps the
+//! site whole while it is half uploaded: first the files the bucket does not have yet
+//! (nothing links to them until a changed page does), then the changed ones; within each
+//! group assets (CSS, images, the search index) before feeds and sitemaps, and those before
+//! HTML pages; deletions come last, once no uploaded page links to what they remove.
 
 use std::collections::HashMap;
 
@@ -69,16 +69,32 @@ pub(crate) fn kind_of(path: &str) -> Kind {
     }
 }
 
-/// Compares the site with the bucket; `remote` maps each object's path to its MD5 (`None`
-/// when the bucket does not say, which makes it an upload).
-pub(crate) fn plan(local: Vec<LocalFile>, remote: &HashMap<String, Option<String>>) -> Plan {
+/// An object of the bucket as the deploy knows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Remote {
+    /// `None` when the bucket does not say, which makes it an upload.
+    pub md5: Option<String>,
+    /// `Content-Type` and `Cache-Control`, known from the manifest only: when they are not
+    /// what the target's settings give now, the file is sent again.
+    pub headers: Option<Headers>,
+}
+
+/// An object's `Content-Type` and `Cache-Control`.
+pub(crate) type Headers = (String, Option<String>);
+
+/// Compares the site with the bucket; `remote` maps each object's path to what is known of
+/// it, `headers` gives the headers each file gets.
+pub(crate) fn plan(local: Vec<LocalFile>, remote: &HashMap<String, Remote>, headers: impl Fn(&str) -> Headers) -> Plan {
     let mut plan = Plan::default();
     let mut present = std::collections::HashSet::with_capacity(local.len());
     for file in local {
         present.insert(file.path.clone());
         let change = match remote.get(&file.path) {
             None => Change::New,
-            Some(Some(md5)) if *md5 == file.md5 => {
+            Some(object)
+                if object.md5.as_ref() == Some(&file.md5)
+                    && object.headers.as_ref().is_none_or(|known| *known == headers(&file.path)) =>
+            {
                 plan.unchanged += 1;
                 continue;
             }
@@ -100,6 +116,10 @@ mod tests {
         LocalFile { path: path.into(), size: 1, md5: md5.into() }
     }
 
+    fn no_headers(_: &str) -> Headers {
+        ("text/plain".into(), None)
+    }
+
     #[test]
     fn new_files_go_first_assets_before_feeds_before_pages_and_unchanged_ones_not_at_all() {
         let local = vec![
@@ -110,7 +130,7 @@ mod tests {
             file("pagefind/fragment/new.pf_fragment", "b"),
             file("pagefind/pagefind-entry.json", "changed"),
         ];
-        let remote: HashMap<String, Option<String>> = [
+        let remote: HashMap<String, Remote> = [
             ("index.html", Some("old")),
             ("atom.xml", Some("old")),
             ("style.css", Some("same")),
@@ -118,9 +138,9 @@ mod tests {
             ("articles/gone/index.html", Some("x")),
         ]
         .into_iter()
-        .map(|(k, v)| (k.to_string(), v.map(str::to_string)))
+        .map(|(k, v)| (k.to_string(), Remote { md5: v.map(str::to_string), headers: None }))
         .collect();
-        let plan = plan(local, &remote);
+        let plan = plan(local, &remote, no_headers);
         let order: Vec<&str> = plan.uploads.iter().map(|u| u.file.path.as_str()).collect();
         assert_eq!(
             order,
@@ -135,5 +155,32 @@ mod tests {
         assert_eq!(plan.unchanged, 1);
         assert_eq!(plan.deletions, ["articles/gone/index.html"]);
         assert_eq!(plan.phases().len(), 5);
+    }
+
+    #[test]
+    fn a_file_whose_recorded_headers_are_not_the_settings_any_more_is_sent_again() {
+        let local = vec![file("a.html", "same"), file("b.html", "same"), file("c.html", "same")];
+        let now = |path: &str| -> Headers {
+            ("text/html; charset=utf-8".into(), (path != "c.html").then(|| "public, max-age=300".to_string()))
+        };
+        let recorded = |cache: Option<&str>| Remote {
+            md5: Some("same".into()),
+            headers: Some(("text/html; charset=utf-8".into(), cache.map(str::to_string))),
+        };
+        let remote: HashMap<String, Remote> = [
+            ("a.html".to_string(), recorded(Some("public, max-age=300"))),
+            ("b.html".to_string(), recorded(Some("public, max-age=60"))),
+            ("c.html".to_string(), recorded(Some("public, max-age=300"))),
+        ]
+        .into_iter()
+        .collect();
+        let plan = plan(local, &remote, now);
+        let sent: Vec<(&str, Change)> = plan.uploads.iter().map(|u| (u.file.path.as_str(), u.change)).collect();
+        assert_eq!(
+            sent,
+            [("b.html", Change::Changed), ("c.html", Change::Changed)],
+            "a matches, b's rule changed, c's was removed"
+        );
+        assert_eq!(plan.unchanged, 1);
     }
 }

@@ -1,5 +1,5 @@
-//! The S3 protocol, as little of it as a deploy needs: list, head, put (single or multipart)
-//! and delete many, over one pooled HTTP agent, each request retried with backoff on
+//! The S3 protocol, as little of it as a deploy needs: list, head, get, put (single or
+//! multipart) and delete many, over one pooled HTTP agent, each request retried with backoff on
 //! timeouts, dropped connections, 5xx and 429.
 //!
 //! In: a `DeployTarget` and credentials. Out: listings and `Failure`s that say whether the
@@ -183,6 +183,16 @@ impl Store {
             |response| found = response.headers().get(MD5_METADATA).and_then(|v| v.to_str().ok()).map(str::to_string),
         )?;
         Ok(found)
+    }
+
+    /// The bytes of an object, or `None` when there is no such object.
+    pub fn get(&self, path: &str) -> Result<Option<String>, Failure> {
+        let url = self.bucket.get_object(Some(&self.credentials), &self.key(path)).sign(SIGNATURE_LIFETIME);
+        match self.send(|| self.agent.get(url.as_str()).call()) {
+            Ok(body) => Ok(Some(body)),
+            Err(Failure::Refused { status: 404, .. }) => Ok(None),
+            Err(failure) => Err(failure),
+        }
     }
 
     /// Uploads `body` as one object.

@@ -18,6 +18,9 @@ use rusty_s3::{Bucket, Credentials, S3Action, UrlStyle};
 
 use crate::support::{Fixture, all_files, fixture};
 
+/// The object in which a deploy records what it left under the prefix.
+const MANIFEST: &str = ".gazette-deploy.json";
+
 /// The server `.ci/run` started, if any.
 struct Server {
     endpoint: String,
@@ -143,6 +146,44 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The objects of the site below `prefix`: all but the deploy's manifest.
+    fn site_objects(&self, prefix: &str) -> BTreeMap<String, String> {
+        let mut objects = self.list(prefix);
+        objects.remove(MANIFEST);
+        objects
+    }
+
+    /// The body of an object, or `None` if there is none.
+    fn get(&self, key: &str) -> Option<String> {
+        let url = self.bucket.get_object(Some(&self.credentials), key).sign(Duration::from_secs(600));
+        let mut response = self.agent.get(url.as_str()).call().unwrap();
+        match response.status().as_u16() {
+            404 => None,
+            200 => Some(response.body_mut().read_to_string().unwrap()),
+            status => panic!("GET {key}: HTTP {status}"),
+        }
+    }
+
+    /// The deploy's manifest under `prefix`, parsed.
+    fn manifest(&self, prefix: &str) -> serde_json::Value {
+        let body = self.get(&format!("{prefix}/{MANIFEST}")).expect("the bucket has a manifest");
+        serde_json::from_str(&body).unwrap()
+    }
+
+    /// Writes an object, as someone other than gazette would.
+    fn put(&self, key: &str, body: &[u8]) {
+        let url = self.bucket.put_object(Some(&self.credentials), key).sign(Duration::from_secs(600));
+        let status = self.agent.put(url.as_str()).send(body).unwrap().status().as_u16();
+        assert_eq!(status, 200, "PUT {key}");
+    }
+
+    /// Deletes an object, as someone other than gazette would.
+    fn delete(&self, key: &str) {
+        let url = self.bucket.delete_object(Some(&self.credentials), key).sign(Duration::from_secs(600));
+        let status = self.agent.delete(url.as_str()).call().unwrap().status().as_u16();
+        assert_eq!(status, 204, "DELETE {key}");
+    }
+
     /// The headers of an object.
     fn head(&self, key: &str) -> BTreeMap<String, String> {
         let url = self.bucket.head_object(Some(&self.credentials), key).sign(Duration::from_secs(600));
@@ -167,10 +208,11 @@ fn local_md5s(site: &Fixture) -> BTreeMap<String, String> {
     site_files(site).into_iter().map(|path| (path.clone(), md5_hex(&std::fs::read(out.join(&path)).unwrap()))).collect()
 }
 
-/// The bucket holds exactly the built site, byte for byte (single-part ETags are MD5s).
+/// The bucket holds exactly the built site, byte for byte (single-part ETags are MD5s), and
+/// the manifest of a complete deploy that says so.
 fn assert_bucket_is_the_site(reader: &Reader, prefix: &str, site: &Fixture) {
     let local = local_md5s(site);
-    let remote = reader.list(prefix);
+    let remote = reader.site_objects(prefix);
     assert_eq!(
         remote.keys().collect::<Vec<_>>(),
         local.keys().collect::<Vec<_>>(),
@@ -179,6 +221,20 @@ fn assert_bucket_is_the_site(reader: &Reader, prefix: &str, site: &Fixture) {
     for (path, md5) in &local {
         assert_eq!(&remote[path], md5, "{path} in the bucket has the site's bytes");
     }
+    let manifest = reader.manifest(prefix);
+    assert_eq!(manifest["state"], "complete", "{manifest}");
+    let recorded: BTreeMap<String, String> = manifest["objects"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(path, entry)| (path.clone(), entry["md5"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(recorded, local, "the manifest records the site's files and their MD5s");
+}
+
+/// Whether the deploy listed the bucket (it says why) rather than trusting its manifest.
+fn listed(run: &Deployed) -> bool {
+    run.stderr.lines().any(|line| line.starts_with("listed s3://"))
 }
 
 #[test]
@@ -224,6 +280,143 @@ fn a_second_deploy_with_nothing_changed_uploads_nothing() {
     assert_eq!(reader.list(&prefix), before);
 }
 
+#[test]
+fn a_deploy_with_nothing_changed_reads_the_manifest_instead_of_listing_the_bucket() {
+    let Some(server) = server("manifest") else { return };
+    let prefix = unique_prefix("manifest");
+    let site = site_for(&server, &server.endpoint, &prefix, "");
+    let first = deploy_ok(&site, &server, &[]);
+    assert!(listed(&first) && first.stderr.contains("has no .gazette-deploy.json"), "{}", first.stderr);
+    let reader = Reader::new(&server);
+    assert_bucket_is_the_site(&reader, &prefix, &site);
+    let manifest = reader.manifest(&prefix);
+    let page = &manifest["objects"]["articles/dalian-port/index.html"];
+    assert_eq!(
+        (page["type"].as_str(), page["cache"].as_str()),
+        (Some("text/html; charset=utf-8"), Some("public, max-age=300"))
+    );
+    assert_eq!(manifest["objects"]["atom.xml"].get("cache"), None, "no rule matches atom.xml");
+    let head = reader.head(&format!("{prefix}/{MANIFEST}"));
+    assert_eq!((head["content-type"].as_str(), head["cache-control"].as_str()), ("application/json", "no-store"));
+
+    let before = reader.list(&prefix);
+    let again = deploy_ok(&site, &server, &["--timings"]);
+    assert!(!listed(&again) && again.stderr.contains("is up to date"), "{}", again.stderr);
+    assert!(again.stderr.contains("manifest:") && !again.stderr.contains("list:"), "{}", again.stderr);
+    assert_eq!(reader.list(&prefix), before, "nothing uploaded, the manifest not rewritten");
+}
+
+#[test]
+fn an_object_changed_or_deleted_behind_gazettes_back_is_restored_by_a_full_scan() {
+    let Some(server) = server("full scan") else { return };
+    let prefix = unique_prefix("fullscan");
+    // The manifest is never one of the deletions, so even max_deletes = 0 lets it be.
+    let site = site_for(&server, &server.endpoint, &prefix, "max_deletes = 0");
+    deploy_ok(&site, &server, &[]);
+    let reader = Reader::new(&server);
+    reader.delete(&format!("{prefix}/articles/dalian-port/index.html"));
+    reader.put(&format!("{prefix}/atom.xml"), b"<feed>edited by hand</feed>");
+    let trusting = deploy_ok(&site, &server, &[]);
+    assert!(
+        !listed(&trusting) && trusting.stderr.contains("is up to date"),
+        "the manifest is trusted: {}",
+        trusting.stderr
+    );
+
+    let scan = deploy_ok(&site, &server, &["--full-scan"]);
+    assert!(scan.stderr.contains("listed s3://") && scan.stderr.contains(": --full-scan"), "{}", scan.stderr);
+    assert_eq!(uploaded(&scan), 2, "the deleted page and the edited feed: {}", scan.stderr);
+    assert!(scan.stderr.contains(" 0 deleted"), "{}", scan.stderr);
+    assert_bucket_is_the_site(&reader, &prefix, &site);
+    let after = deploy_ok(&site, &server, &[]);
+    assert!(!listed(&after) && after.stderr.contains("is up to date"), "{}", after.stderr);
+}
+
+#[test]
+fn a_missing_damaged_or_copied_manifest_makes_the_deploy_list_the_bucket() {
+    let Some(server) = server("untrusted manifest") else { return };
+    let prefix = unique_prefix("untrusted");
+    let site = site_for(&server, &server.endpoint, &prefix, "");
+    deploy_ok(&site, &server, &[]);
+    let reader = Reader::new(&server);
+    let key = format!("{prefix}/{MANIFEST}");
+    let good = reader.get(&key).unwrap();
+    let copied = good.replace(&format!("\"prefix\":\"{prefix}/\""), "\"prefix\":\"staging/\"");
+    assert_ne!(copied, good);
+    let cases: [(&str, Option<&str>, &str); 4] = [
+        ("damaged", Some("{\"format\":\"gazette-deploy-manifest\",\"version\":1,\"objects\":"), "cannot be read"),
+        ("another version", Some("{\"format\":\"gazette-deploy-manifest\",\"version\":99}"), "format version 99"),
+        ("copied from another prefix", Some(copied.as_str()), "describes s3://"),
+        ("missing", None, "has no .gazette-deploy.json"),
+    ];
+    for (case, manifest, says) in cases {
+        match manifest {
+            Some(body) => reader.put(&key, body.as_bytes()),
+            None => reader.delete(&key),
+        }
+        reader.delete(&format!("{prefix}/index.html"));
+        let run = deploy_ok(&site, &server, &[]);
+        assert!(listed(&run) && run.stderr.contains(says), "{case}: {}", run.stderr);
+        assert_eq!(uploaded(&run), 1, "{case}: the listing finds the missing page: {}", run.stderr);
+        assert_bucket_is_the_site(&reader, &prefix, &site);
+    }
+}
+
+#[test]
+fn a_deploy_that_fails_mid_way_leaves_the_manifest_pending_and_the_next_one_lists_and_completes() {
+    let Some(server) = server("pending manifest") else { return };
+    let prefix = unique_prefix("pending");
+    let site = site_for(&server, &server.endpoint, &prefix, "");
+    deploy_ok(&site, &server, &[]);
+    let reader = Reader::new(&server);
+    // Enough new bytes that the proxy stops half-way through them.
+    for n in 0..40 {
+        let noise: String = (0..20_000u32).map(|i| char::from(b'a' + ((i * 7 + n * 13) % 26) as u8)).collect();
+        site.write(&format!("static/files/{n:02}.txt"), noise);
+    }
+    site.remove("content/articles/2019/05/dalian-port.md");
+    let proxy = proxy(&server.endpoint, 300_000);
+    let config = std::fs::read_to_string(site.root.join("site.toml")).unwrap();
+    let through_proxy = config.replace(&server.endpoint, &format!("http://127.0.0.1:{}", proxy.port));
+    site.write("site.toml", &through_proxy);
+    let failed = deploy(&site, &server, &server.secret, &[]);
+    assert!(proxy.stopped.load(Ordering::SeqCst), "the proxy stopped mid-deploy");
+    assert_eq!(failed.code, 1, "{}", failed.stderr);
+    assert!(failed.stderr.contains("error[E089]"), "{}", failed.stderr);
+    assert_eq!(reader.manifest(&prefix)["state"], "pending", "the manifest no longer vouches for the bucket");
+    let partial = reader.site_objects(&prefix);
+    let sent = (0..40).filter(|n| partial.contains_key(&format!("files/{n:02}.txt"))).count();
+    assert!(sent < 40, "the deploy stopped before the last new file ({sent} of 40 went up)");
+    assert!(partial.contains_key("articles/dalian-port/index.html"), "nothing is deleted before every upload is in");
+
+    site.write("site.toml", &config);
+    let rerun = deploy_ok(&site, &server, &[]);
+    assert!(listed(&rerun) && rerun.stderr.contains("the last deploy did not complete"), "{}", rerun.stderr);
+    assert!(!rerun.stderr.contains(" 0 deleted"), "the removed article's pages are deleted: {}", rerun.stderr);
+    assert_bucket_is_the_site(&reader, &prefix, &site);
+    let after = deploy_ok(&site, &server, &[]);
+    assert!(!listed(&after) && after.stderr.contains("is up to date"), "{}", after.stderr);
+}
+
+#[test]
+fn a_changed_cache_control_rule_sends_the_files_it_matches_again() {
+    let Some(server) = server("cache rule") else { return };
+    let prefix = unique_prefix("rule");
+    let site = site_for(&server, &server.endpoint, &prefix, "");
+    deploy_ok(&site, &server, &[]);
+    let config = std::fs::read_to_string(site.root.join("site.toml")).unwrap();
+    site.write("site.toml", config.replace("\"public, max-age=300\"", "\"public, max-age=60\""));
+    let run = deploy_ok(&site, &server, &[]);
+    let pages = site_files(&site).iter().filter(|path| path.ends_with(".html")).count();
+    assert_eq!(uploaded(&run), pages, "every page, and nothing else: {}", run.stderr);
+    let reader = Reader::new(&server);
+    assert_eq!(
+        reader.head(&format!("{prefix}/articles/dalian-port/index.html"))["cache-control"],
+        "public, max-age=60"
+    );
+    assert_bucket_is_the_site(&reader, &prefix, &site);
+}
+
 /// SeaweedFS lists folder by folder (`d/x` before `d-e/x`, although `-` sorts before `/`): a
 /// listing range cut inside `d-e/` used to end at the first `d/` key and miss the rest, which
 /// every deploy then uploaded again as new (and could never delete).
@@ -242,11 +435,12 @@ fn a_site_of_more_than_one_listing_page_cut_inside_a_folder_deploys_again_with_n
     let first = deploy_ok(&site, &server, &[]);
     assert_eq!(uploaded(&first), site_files(&site).len(), "{}", first.stderr);
 
-    let again = deploy_ok(&site, &server, &[]);
-    assert!(again.stderr.contains("is up to date"), "{}", again.stderr);
+    // --full-scan: the manifest would answer without listing.
+    let again = deploy_ok(&site, &server, &["--full-scan"]);
+    assert!(listed(&again) && again.stderr.contains("is up to date"), "{}", again.stderr);
     site.remove("static/d/0050.txt");
     site.remove("static/d-e/0500.txt");
-    let removed = deploy_ok(&site, &server, &[]);
+    let removed = deploy_ok(&site, &server, &["--full-scan"]);
     assert_eq!(uploaded(&removed), 0, "{}", removed.stderr);
     assert!(removed.stderr.contains(" 2 deleted"), "{}", removed.stderr);
     assert_bucket_is_the_site(&Reader::new(&server), &prefix, &site);
@@ -301,7 +495,17 @@ fn a_dry_run_prints_the_plan_and_changes_nothing() {
         "{}",
         run.stderr
     );
-    assert!(Reader::new(&server).list(&prefix).is_empty(), "a dry run uploads nothing");
+    let reader = Reader::new(&server);
+    assert!(reader.list(&prefix).is_empty(), "a dry run uploads nothing, not even a manifest");
+
+    deploy_ok(&site, &server, &[]);
+    let (before, manifest) = (reader.list(&prefix), reader.get(&format!("{prefix}/{MANIFEST}")));
+    site.remove("content/articles/2019/05/dalian-port.md");
+    let run = deploy_ok(&site, &server, &["--dry-run"]);
+    assert!(run.stdout.contains("delete  articles/dalian-port/index.html"), "{}", run.stdout);
+    assert!(!run.stdout.contains(MANIFEST), "the manifest is not in the plan: {}", run.stdout);
+    assert_eq!(reader.list(&prefix), before);
+    assert_eq!(reader.get(&format!("{prefix}/{MANIFEST}")), manifest, "a dry run leaves the manifest as it was");
 }
 
 #[test]
@@ -351,7 +555,8 @@ fn a_large_file_goes_up_in_parts_and_is_not_uploaded_again() {
     let head = reader.head(&format!("{prefix}/video/briefing.mp4"));
     assert_eq!(head["content-length"], "20000000");
     assert_eq!(head["x-amz-meta-gazette-md5"], md5_hex(&big));
-    let run = deploy_ok(&site, &server, &[]);
+    let run = deploy_ok(&site, &server, &["--full-scan"]);
+    assert!(listed(&run), "{}", run.stderr);
     assert_eq!(uploaded(&run), 0, "the stored MD5 matches, so nothing is uploaded: {}", run.stderr);
 }
 
@@ -420,7 +625,7 @@ fn the_server_stopping_mid_deploy_fails_clearly_and_a_rerun_completes() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("error[E089]") && run.stderr.contains("Run `gazette deploy` again"), "{}", run.stderr);
     let reader = Reader::new(&server);
-    let partial = reader.list(&prefix);
+    let partial = reader.site_objects(&prefix);
     let files = site_files(&site);
     assert!(!partial.is_empty() && partial.len() < files.len(), "{} of {} files went up", partial.len(), files.len());
     let local = local_md5s(&site);
