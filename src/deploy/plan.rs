@@ -87,7 +87,10 @@ pub(crate) fn plan(local: Vec<LocalFile>, remote: &HashMap<String, Option<String
         plan.uploads.push(Upload { kind: kind_of(&file.path), file, change });
     }
     plan.uploads.sort_by(|a, b| (a.change, a.kind, &a.file.path).cmp(&(b.change, b.kind, &b.file.path)));
-    plan.deletions = remote.keys().filter(|path| !present.contains(*path)).cloned().collect();
+    // The build's caches are never part of the site: never deleted (nor uploaded, see `walk`).
+    let cache = format!("{}/", crate::write::CACHE_DIR);
+    plan.deletions =
+        remote.keys().filter(|path| !present.contains(*path) && !path.starts_with(&cache)).cloned().collect();
     plan.deletions.sort();
     plan
 }
@@ -135,5 +138,16 @@ mod tests {
         assert_eq!(plan.unchanged, 1);
         assert_eq!(plan.deletions, ["articles/gone/index.html"]);
         assert_eq!(plan.phases().len(), 5);
+    }
+
+    #[test]
+    fn the_build_s_caches_in_the_bucket_are_never_deleted() {
+        let remote: HashMap<String, Option<String>> =
+            [("index.html", Some("a")), (".gazette-cache/images/x.webp", Some("b")), ("gone.html", Some("c"))]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.map(str::to_string)))
+                .collect();
+        let plan = plan(vec![file("index.html", "a")], &remote);
+        assert_eq!(plan.deletions, ["gone.html"]);
     }
 }
