@@ -188,7 +188,7 @@ pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
             .hint("write a BCP 47 tag such as \"en\", \"zh-Hans\" or \"ja\": pages carry it as <html lang>, feeds as xml:lang"));
     }
     let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));
-    let image_cache = crate::write::cache_folder(&output, IMAGE_CACHE);
+    let image_cache = cache_folder(&output, IMAGE_CACHE);
     Ok(Config {
         root: options.root.clone(),
         output,
@@ -285,8 +285,17 @@ fn base_url(
     })
 }
 
-/// The image cache's folder in `write::CACHE_DIR`.
+/// The folder of caches inside the output, one subfolder each (`images`, `search`): not
+/// part of the site (see `write`).
+pub const CACHE_DIR: &str = ".gazette-cache";
+
+/// The image cache's folder in `CACHE_DIR`.
 pub const IMAGE_CACHE: &str = "images";
+
+/// `CACHE_DIR/name` inside `output`.
+pub fn cache_folder(output: &Path, name: &str) -> PathBuf {
+    output.join(CACHE_DIR).join(name)
+}
 
 /// The shape of a BCP 47 tag: an ISO 639 language of 2–3 letters, then subtags of 1–8 letters
 /// or digits (script, region, variant), joined by `-`. Screen readers pick their voice from it,

@@ -71,7 +71,7 @@ fn found(config: &Config, asset: &ImageAsset, variant: &Variant, previous: Optio
     let Some(old) = previous.map(|folder| folder.join(&variant.file)).filter(|old| old.is_file()) else {
         return false;
     };
-    crate::write::carry(&old, &target).is_ok()
+    std::fs::hard_link(&old, &target).or_else(|_| std::fs::copy(&old, &target).map(drop)).is_ok()
 }
 
 /// Decodes the source once and writes each missing variant into the cache.
@@ -97,22 +97,6 @@ fn broken(asset: &ImageAsset, message: String) -> Diagnostic {
     diagnostic.code = "E063";
     diagnostic.message = message;
     diagnostic.hint("export the image again (PNG, JPEG, WebP, GIF or SVG), or use another one")
-}
-
-/// Where `serve`, which writes no output, keeps the variants it makes: the output's image
-/// cache (which the next build carries on) when a build may replace the output, else a folder
-/// of the system's temporary directory named after the site, so that `serve` never writes
-/// into a folder that is not gazette's.
-pub fn serve_cache(config: &Config) -> std::path::PathBuf {
-    let output = crate::write::guard::resolve_output(&config.output).unwrap_or_else(|_| config.output.clone());
-    let ours = crate::write::guard::check_not_sources(&config.root, &output, &config.output).is_ok()
-        && crate::write::guard::check_replaceable(&output, &config.output, false).is_ok();
-    if ours {
-        return config.image_cache.clone();
-    }
-    let site = crate::write::guard::canonical(&config.root);
-    let key = xxhash_rust::xxh3::xxh3_64(site.as_os_str().as_encoded_bytes());
-    std::env::temp_dir().join(format!("gazette-images-{key:016x}"))
 }
 
 fn cache_error(path: &Path, error: std::io::Error) -> Diagnostic {

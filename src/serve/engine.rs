@@ -271,7 +271,7 @@ impl Engine {
             None => (None, HashMap::new(), HashMap::new(), search::Records::default()),
         };
         let planned = run.config(&self.options).and_then(|mut config| {
-            config.image_cache = crate::images::serve_cache(&config);
+            config.image_cache = serve_cache(&config);
             let loaded = run.load(&config);
             run.plan_site(config, loaded, true, compiled)
         });
@@ -423,4 +423,20 @@ impl Engine {
             served.generation += 1;
         }
     }
+}
+
+/// Where `serve`, which writes no output, keeps the variants it makes: the output's image
+/// cache (which the next build carries on) when a build may replace the output, else a folder
+/// of the system's temporary directory named after the site, so that `serve` never writes
+/// into a folder that is not gazette's.
+fn serve_cache(config: &crate::config::Config) -> std::path::PathBuf {
+    let output = crate::write::guard::resolve_output(&config.output).unwrap_or_else(|_| config.output.clone());
+    let ours = crate::write::guard::check_not_sources(&config.root, &output, &config.output).is_ok()
+        && crate::write::guard::check_replaceable(&output, &config.output, false).is_ok();
+    if ours {
+        return config.image_cache.clone();
+    }
+    let site = crate::write::guard::canonical(&config.root);
+    let key = xxhash_rust::xxh3::xxh3_64(site.as_os_str().as_encoded_bytes());
+    std::env::temp_dir().join(format!("gazette-images-{key:016x}"))
 }

@@ -27,13 +27,7 @@ use crate::render::Body;
 
 pub mod guard;
 
-/// The folder of caches inside the output, one subfolder each (`images`, `search`).
-pub const CACHE_DIR: &str = ".gazette-cache";
-
-/// `CACHE_DIR/name` inside `output`.
-pub fn cache_folder(output: &Path, name: &str) -> PathBuf {
-    output.join(CACHE_DIR).join(name)
-}
+pub use crate::config::{CACHE_DIR, cache_folder};
 
 pub struct Writer {
     output: PathBuf,
