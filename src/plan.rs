@@ -452,82 +452,40 @@ pub fn reads(site: &Site, content: &Content, read: &mut dyn FnMut(Part)) {
             read(Part::NewestChange);
         }
     };
+    // A term's page (with `page`) or feed: the term, then its articles.
+    let term = |head: Part, items: &[usize], page: Option<usize>, read: &mut dyn FnMut(Part)| {
+        read(head);
+        match page {
+            Some(page) => list(items.len(), &|n| items[n], page, read),
+            None => feed(items.len(), &|n| items[n], read),
+        }
+    };
     let all = |n: usize| n;
     match content {
         Content::Home { page } => list(site.articles.len(), &all, *page, read),
-        Content::Article(i) => {
-            read(Part::Article(*i));
-            read(Part::Card(*i));
-            let first = site.deals.first_of_article.get(*i).copied().unwrap_or(0);
-            (first..first + site.articles[*i].deals.len()).for_each(|d| read(Part::Deal(d)));
-            // Related articles show their cards; JSON-LD types entities by kind.
-            read(Part::Number(site.related[*i].len()));
-            site.related[*i].iter().for_each(|&r| read(Part::Card(r)));
-            site.articles[*i].entities.iter().for_each(|&e| read(Part::EntityLink(e)));
-            for neighbour in [i.checked_sub(1), Some(i + 1).filter(|&n| n < site.articles.len())] {
-                read(Part::Number(usize::from(neighbour.is_some())));
-                neighbour.into_iter().for_each(|n| read(Part::Card(n)));
-            }
-        }
+        Content::Article(i) => article_reads(site, *i, read),
         Content::Page(i) => read(Part::Page(*i)),
         Content::TagIndex => (0..site.tags.len()).for_each(|t| read(Part::Tag(t))),
-        Content::Tag { tag, page } => {
-            let items = &site.tags[*tag].articles;
-            read(Part::Tag(*tag));
-            list(items.len(), &|n| items[n], *page, read);
-        }
-        Content::TagFeed(tag) => {
-            let items = &site.tags[*tag].articles;
-            read(Part::Tag(*tag));
-            feed(items.len(), &|n| items[n], read);
-        }
+        Content::Tag { tag, page } => term(Part::Tag(*tag), &site.tags[*tag].articles, Some(*page), read),
+        Content::TagFeed(tag) => term(Part::Tag(*tag), &site.tags[*tag].articles, None, read),
         Content::EntityIndex => (0..site.entities.len()).for_each(|e| read(Part::EntityLink(e))),
-        Content::Entity { entity, page } => {
-            let entry = &site.entities[*entity];
-            read(Part::Entity(*entity));
-            entry.mentioned_only.iter().take(per_page).for_each(|&i| read(Part::Card(i)));
-            list(entry.tagged.len(), &|n| entry.tagged[n], *page, read);
-            read(Part::Number(entity_page_count(site, *entity)));
-            if let Some(rollup) = site.deals.of_entity(*entity) {
-                list(rollup.below.len(), &|n| rollup.below[n], *page, read);
-                if *page == 1 {
-                    // The newest rows, the totals and the chart: every deal of the list.
-                    let shown = rollup.shown(entry.kind);
-                    read(Part::Number(shown.deals.len()));
-                    shown.deals.iter().for_each(|&d| read(Part::Deal(d)));
-                }
-            }
-        }
-        Content::EntityFeed(entity) => {
-            let items = &site.entities[*entity].tagged;
-            read(Part::EntityLink(*entity));
-            feed(items.len(), &|n| items[n], read);
-        }
+        Content::Entity { entity, page } => entity_reads(site, *entity, *page, &list, read),
+        Content::EntityFeed(entity) => term(Part::EntityLink(*entity), &site.entities[*entity].tagged, None, read),
         // The archive groups the cards by their dates; the search page names the languages.
         Content::Archive | Content::Search => (0..site.articles.len()).for_each(|i| read(Part::Card(i))),
         Content::Language { language, page } => {
-            let items = &site.languages[*language].articles;
-            read(Part::Language(*language));
-            list(items.len(), &|n| items[n], *page, read);
+            term(Part::Language(*language), &site.languages[*language].articles, Some(*page), read)
         }
         Content::LanguageFeed(language) => {
-            let items = &site.languages[*language].articles;
-            read(Part::Language(*language));
-            feed(items.len(), &|n| items[n], read);
+            term(Part::Language(*language), &site.languages[*language].articles, None, read)
         }
         Content::SiteFeed => feed(site.articles.len(), &all, read),
         Content::Sitemap | Content::SitemapPart(_) => read(Part::Sitemap),
         Content::AuthorIndex => (0..site.authors.len()).for_each(|a| read(Part::Author(a))),
         Content::Author { author, page } => {
-            let items = &site.authors[*author].articles;
-            read(Part::Author(*author));
-            list(items.len(), &|n| items[n], *page, read);
+            term(Part::Author(*author), &site.authors[*author].articles, Some(*page), read)
         }
-        Content::AuthorFeed(author) => {
-            let items = &site.authors[*author].articles;
-            read(Part::Author(*author));
-            feed(items.len(), &|n| items[n], read);
-        }
+        Content::AuthorFeed(author) => term(Part::Author(*author), &site.authors[*author].articles, None, read),
         Content::Corrections { .. } | Content::CorrectionsFeed => {
             read(Part::Number(site.corrections.len()));
             (0..site.corrections.len()).for_each(|c| read(Part::Correction(c)));
@@ -539,27 +497,77 @@ pub fn reads(site: &Site, content: &Content, read: &mut dyn FnMut(Part)) {
         // Their `Content` (hashed with the path) is all they read besides the settings;
         // static files are served from disk as they are at request time.
         Content::Robots | Content::NotFound | Content::ThemeAsset(_) | Content::Static(_) | Content::Image(_) => {}
-        Content::Deals { page } => {
-            let all: Vec<usize> = (0..site.deals.all.len()).collect();
-            deal_list(&all, *page, per_page, read);
-            if *page == 1 {
+        Content::Deals { page } => deal_page_reads(site, None, *page, read),
+        Content::DealFacet { facet, page } => deal_page_reads(site, Some(*facet), *page, read),
+        Content::DealsFeed => deals_feed_reads(site, read),
+        Content::DealsCsv | Content::DealsJson => (0..site.deals.all.len()).for_each(|d| read(Part::Deal(d))),
+    }
+}
+
+/// What an article page reads: itself, its card (the JSON-LD and meta), its deals, its related
+/// articles' cards, the entities it names (JSON-LD types them by kind) and its neighbours.
+fn article_reads(site: &Site, i: usize, read: &mut dyn FnMut(Part)) {
+    read(Part::Article(i));
+    read(Part::Card(i));
+    let first = site.deals.first_of_article.get(i).copied().unwrap_or(0);
+    (first..first + site.articles[i].deals.len()).for_each(|d| read(Part::Deal(d)));
+    read(Part::Number(site.related[i].len()));
+    site.related[i].iter().for_each(|&r| read(Part::Card(r)));
+    site.articles[i].entities.iter().for_each(|&e| read(Part::EntityLink(e)));
+    for neighbour in [i.checked_sub(1), Some(i + 1).filter(|&n| n < site.articles.len())] {
+        read(Part::Number(usize::from(neighbour.is_some())));
+        neighbour.into_iter().for_each(|n| read(Part::Card(n)));
+    }
+}
+
+/// A page of a list: how long it is and the cards it shows (`reads`'s `list`).
+type List<'a> = dyn Fn(usize, &dyn Fn(usize) -> usize, usize, &mut dyn FnMut(Part)) + 'a;
+
+/// What a page of an entity reads: its profile, the cards of its lists (and of the places
+/// below it), its page count and, on the first page, every deal its roll-up shows.
+fn entity_reads(site: &Site, entity: usize, page: usize, list: &List, read: &mut dyn FnMut(Part)) {
+    let entry = &site.entities[entity];
+    read(Part::Entity(entity));
+    entry.mentioned_only.iter().take(site.config.paginate_by).for_each(|&i| read(Part::Card(i)));
+    list(entry.tagged.len(), &|n| entry.tagged[n], page, read);
+    read(Part::Number(entity_page_count(site, entity)));
+    if let Some(rollup) = site.deals.of_entity(entity) {
+        list(rollup.below.len(), &|n| rollup.below[n], page, read);
+        if page == 1 {
+            // The newest rows, the totals and the chart: every deal of the list.
+            let shown = rollup.shown(entry.kind);
+            read(Part::Number(shown.deals.len()));
+            shown.deals.iter().for_each(|&d| read(Part::Deal(d)));
+        }
+    }
+}
+
+/// What a page of `/deals/` (`facet` None) or of a facet reads: its deals; `/deals/` links
+/// every facet from its first page.
+fn deal_page_reads(site: &Site, facet: Option<usize>, page: usize, read: &mut dyn FnMut(Part)) {
+    let per_page = site.config.paginate_by;
+    match facet {
+        Some(facet) => {
+            read(Part::Facet(facet));
+            deal_list(&site.deals.facets[facet].list.deals, page, per_page, read);
+        }
+        None => {
+            deal_list(&(0..site.deals.all.len()).collect::<Vec<_>>(), page, per_page, read);
+            if page == 1 {
                 (0..site.deals.facets.len()).for_each(|f| read(Part::Facet(f)));
             }
         }
-        Content::DealFacet { facet, page } => {
-            read(Part::Facet(*facet));
-            deal_list(&site.deals.facets[*facet].list.deals, *page, per_page, read);
-        }
-        Content::DealsFeed => {
-            for (id, at) in site.deals.all.iter().enumerate().take(site.config.feed_limit) {
-                read(Part::Deal(id));
-                read(Part::Article(at.article));
-            }
-            if site.deals.all.is_empty() {
-                read(Part::NewestChange);
-            }
-        }
-        Content::DealsCsv | Content::DealsJson => (0..site.deals.all.len()).for_each(|d| read(Part::Deal(d))),
+    }
+}
+
+/// What the deals feed reads: its newest deals and their articles.
+fn deals_feed_reads(site: &Site, read: &mut dyn FnMut(Part)) {
+    for (id, at) in site.deals.all.iter().enumerate().take(site.config.feed_limit) {
+        read(Part::Deal(id));
+        read(Part::Article(at.article));
+    }
+    if site.deals.all.is_empty() {
+        read(Part::NewestChange);
     }
 }
 

@@ -8,7 +8,7 @@
 
 use crate::diagnostics::{Diagnostic, closest};
 use crate::load::Document;
-use crate::load::frontmatter::{ArticleFront, DealStage, EntityKind};
+use crate::load::frontmatter::{ArticleFront, DealFront, DealStage, EntityKind};
 use crate::toml_input::Fragment;
 
 use super::entities::EntityRegistry;
@@ -70,63 +70,8 @@ pub fn collapse(text: &str) -> String {
 pub fn check_fields(fragment: &Fragment, front: &ArticleFront, errors: &mut Vec<Diagnostic>) -> Vec<DealHead> {
     let mut deals = Vec::with_capacity(front.deals.len());
     for deal in &front.deals {
-        if let (Some(amount), None) = (&deal.amount, &deal.currency) {
-            errors.push(
-                fragment
-                    .error_at("E016", "a deal with an amount needs a currency", amount.span())
-                    .field("deals.currency")
-                    .hint("add the ISO 4217 code of the amount, e.g. `currency = \"CNY\"`"),
-            );
-        }
-        if let Some(amount) = deal.amount.as_ref().filter(|a| *a.get_ref() == 0) {
-            errors.push(
-                fragment
-                    .error_at("E054", "a deal's amount must be more than 0", amount.span())
-                    .field("deals.amount")
-                    .hint("write the amount in units of the currency, or remove `amount` when it is not known"),
-            );
-        }
-        if let Some(currency) = &deal.currency {
-            let code = currency.get_ref();
-            if !is_currency(code) {
-                let upper = code.trim().to_uppercase();
-                let hint = if is_currency(&upper) {
-                    format!("write it in capitals: `currency = \"{upper}\"`")
-                } else {
-                    "use an ISO 4217 code, e.g. \"CNY\", \"JPY\", \"USD\", \"EUR\"".to_string()
-                };
-                errors.push(
-                    fragment
-                        .error_at("E016", format!("{code:?} is not an ISO 4217 currency code"), currency.span())
-                        .field("deals.currency")
-                        .hint(hint),
-                );
-            }
-        }
-        if deal.place.get_ref().trim().is_empty() {
-            errors.push(
-                fragment
-                    .error_at("E013", "the deal's place is empty", deal.place.span())
-                    .field("deals.place")
-                    .hint("name the place (an entity of kind place) where the money goes"),
-            );
-        }
-        if deal.what.get_ref().trim().is_empty() {
-            errors.push(
-                fragment
-                    .error_at("E055", "the deal's `what` is empty", deal.what.span())
-                    .field("deals.what")
-                    .hint("say what is invested in, e.g. `what = \"Wind farm, first phase\"`"),
-            );
-        }
-        for investor in deal.investors.iter().filter(|i| i.get_ref().trim().is_empty()) {
-            errors.push(
-                fragment
-                    .error_at("E056", "an investor's name is empty", investor.span())
-                    .field("deals.investors")
-                    .hint("write the investor's name or alias, or remove the empty entry"),
-            );
-        }
+        check_money(fragment, deal, errors);
+        check_names(fragment, deal, errors);
         deals.push(DealHead {
             investors: deal.investors.iter().map(|i| collapse(i.get_ref())).collect(),
             place: collapse(deal.place.get_ref()),
@@ -138,6 +83,72 @@ pub fn check_fields(fragment: &Fragment, front: &ArticleFront, errors: &mut Vec<
         });
     }
     deals
+}
+
+/// A deal's amount and currency: an amount needs a currency, is more than 0, and the
+/// currency is an ISO 4217 code.
+fn check_money(fragment: &Fragment, deal: &DealFront, errors: &mut Vec<Diagnostic>) {
+    if let (Some(amount), None) = (&deal.amount, &deal.currency) {
+        errors.push(
+            fragment
+                .error_at("E016", "a deal with an amount needs a currency", amount.span())
+                .field("deals.currency")
+                .hint("add the ISO 4217 code of the amount, e.g. `currency = \"CNY\"`"),
+        );
+    }
+    if let Some(amount) = deal.amount.as_ref().filter(|a| *a.get_ref() == 0) {
+        errors.push(
+            fragment
+                .error_at("E054", "a deal's amount must be more than 0", amount.span())
+                .field("deals.amount")
+                .hint("write the amount in units of the currency, or remove `amount` when it is not known"),
+        );
+    }
+    if let Some(currency) = &deal.currency {
+        let code = currency.get_ref();
+        if !is_currency(code) {
+            let upper = code.trim().to_uppercase();
+            let hint = if is_currency(&upper) {
+                format!("write it in capitals: `currency = \"{upper}\"`")
+            } else {
+                "use an ISO 4217 code, e.g. \"CNY\", \"JPY\", \"USD\", \"EUR\"".to_string()
+            };
+            errors.push(
+                fragment
+                    .error_at("E016", format!("{code:?} is not an ISO 4217 currency code"), currency.span())
+                    .field("deals.currency")
+                    .hint(hint),
+            );
+        }
+    }
+}
+
+/// A deal's place, `what` and investors are not blank.
+fn check_names(fragment: &Fragment, deal: &DealFront, errors: &mut Vec<Diagnostic>) {
+    if deal.place.get_ref().trim().is_empty() {
+        errors.push(
+            fragment
+                .error_at("E013", "the deal's place is empty", deal.place.span())
+                .field("deals.place")
+                .hint("name the place (an entity of kind place) where the money goes"),
+        );
+    }
+    if deal.what.get_ref().trim().is_empty() {
+        errors.push(
+            fragment
+                .error_at("E055", "the deal's `what` is empty", deal.what.span())
+                .field("deals.what")
+                .hint("say what is invested in, e.g. `what = \"Wind farm, first phase\"`"),
+        );
+    }
+    for investor in deal.investors.iter().filter(|i| i.get_ref().trim().is_empty()) {
+        errors.push(
+            fragment
+                .error_at("E056", "an investor's name is empty", investor.span())
+                .field("deals.investors")
+                .hint("write the investor's name or alias, or remove the empty entry"),
+        );
+    }
 }
 
 /// The profiles of kind `place`, for resolving deal places and suggesting them.

@@ -159,19 +159,11 @@ impl<'a> Renderer<'a> {
         let text = match &output.content {
             Content::TagFeed(tag) => {
                 let entry = &site.tags[*tag];
-                self.feed(
-                    format!("{} — {}", entry.name, site.config.title),
-                    &urls::tag_dir(&entry.slug, 1),
-                    &entry.articles,
-                )
+                self.term_feed(&entry.name, &urls::tag_dir(&entry.slug, 1), &entry.articles)
             }
             Content::EntityFeed(entity) => {
                 let entry = &site.entities[*entity];
-                self.feed(
-                    format!("{} — {}", entry.name, site.config.title),
-                    &urls::entity_dir(&entry.slug, 1),
-                    &entry.tagged,
-                )
+                self.term_feed(&entry.name, &urls::entity_dir(&entry.slug, 1), &entry.tagged)
             }
             Content::LanguageFeed(language) => {
                 let entry = &site.languages[*language];
@@ -181,17 +173,8 @@ impl<'a> Renderer<'a> {
             Content::SiteFeed => {
                 self.feed(site.config.title.clone(), "", &(0..site.articles.len()).collect::<Vec<_>>())
             }
-            Content::Sitemap if self.sitemap.len() > SITEMAP_LIMIT => {
-                let parts: Vec<String> = (1..=self.sitemap.len().div_ceil(SITEMAP_LIMIT))
-                    .map(|n| self.urls.of(&format!("sitemap-{n}.xml")))
-                    .collect();
-                feeds::sitemap_index(&parts)
-            }
-            Content::Sitemap => feeds::sitemap(&self.sitemap),
-            Content::SitemapPart(part) => {
-                let start = (part - 1) * SITEMAP_LIMIT;
-                feeds::sitemap(&self.sitemap[start..(start + SITEMAP_LIMIT).min(self.sitemap.len())])
-            }
+            Content::Sitemap => self.sitemap_text(None),
+            Content::SitemapPart(part) => self.sitemap_text(Some(*part)),
             Content::Robots => feeds::robots(&self.urls),
             Content::ThemeAsset(name) => {
                 let asset = crate::theme::ASSETS.iter().find(|a| a.name == *name).map_or("", |a| a.text);
@@ -450,6 +433,29 @@ impl<'a> Renderer<'a> {
         let languages: Vec<Value> = bundles.iter().skip(1).map(|b| Value::from(b.language.as_str())).collect();
         let search = map([("bundle_url", Value::from(bundle_url)), ("languages", Value::from(languages))]);
         self.render_template("search.html", output, vec![("search", search)])
+    }
+
+    /// `/sitemap.xml` (`part` None): the sitemap, or the index of its parts when the site has
+    /// more pages than one sitemap may list; `sitemap-N.xml`, part N.
+    fn sitemap_text(&self, part: Option<usize>) -> String {
+        match part {
+            None if self.sitemap.len() > SITEMAP_LIMIT => {
+                let parts: Vec<String> = (1..=self.sitemap.len().div_ceil(SITEMAP_LIMIT))
+                    .map(|n| self.urls.of(&format!("sitemap-{n}.xml")))
+                    .collect();
+                feeds::sitemap_index(&parts)
+            }
+            None => feeds::sitemap(&self.sitemap),
+            Some(part) => {
+                let start = (part - 1) * SITEMAP_LIMIT;
+                feeds::sitemap(&self.sitemap[start..(start + SITEMAP_LIMIT).min(self.sitemap.len())])
+            }
+        }
+    }
+
+    /// A tag's or an entity's feed: titled with its name and the site's title.
+    fn term_feed(&self, name: &str, page_dir: &str, articles: &[usize]) -> String {
+        self.feed(format!("{name} — {}", self.site.config.title), page_dir, articles)
     }
 
     fn feed(&self, title: String, page_dir: &str, articles: &[usize]) -> String {

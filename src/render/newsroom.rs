@@ -27,26 +27,7 @@ impl Renderer<'_> {
         let home = (config.title.clone(), self.urls.base().to_string());
         let website = |title, description| PageFacts::website(title, description, url, &config.language);
         let (facts, crumbs, json_ld): (PageFacts, Vec<Crumb>, _) = match &output.content {
-            Content::Article(i) => {
-                let article = &site.articles[*i];
-                let mut crumbs = vec![home];
-                if let Some(&tag) = article.tags.first() {
-                    let tag = &site.tags[tag];
-                    crumbs.push((tag.name.clone(), self.urls.of(&urls::tag_dir(&tag.slug, 1))));
-                }
-                crumbs.push((article.title.clone(), url.to_string()));
-                let ld = sd::article_ld(site, &self.urls, *i, &crumbs);
-                let facts = PageFacts {
-                    og_type: OgType::Article,
-                    title: &article.title,
-                    description: &article.summary,
-                    url,
-                    language: &article.language,
-                    article: Some(article),
-                    image: article.image.as_ref(),
-                };
-                (facts, crumbs, Some(ld))
-            }
+            Content::Article(i) => self.article_meta(*i, url, home),
             Content::Entity { entity, .. } => {
                 let entry = &site.entities[*entity];
                 let mut crumbs = vec![home, ("Who and where".into(), self.urls.of(urls::ENTITIES_DIR))];
@@ -88,6 +69,34 @@ impl Renderer<'_> {
             _ => (website(&config.title, ""), Vec::new(), None),
         };
         (sd::seo(site, &self.urls, &facts, json_ld), sd::breadcrumbs_value(&crumbs))
+    }
+
+    /// An article's page facts, breadcrumbs (home, its first tag, itself) and NewsArticle.
+    fn article_meta<'a>(
+        &'a self,
+        i: usize,
+        url: &'a str,
+        home: Crumb,
+    ) -> (PageFacts<'a>, Vec<Crumb>, Option<serde_json::Value>) {
+        let site = self.site;
+        let article = &site.articles[i];
+        let mut crumbs = vec![home];
+        if let Some(&tag) = article.tags.first() {
+            let tag = &site.tags[tag];
+            crumbs.push((tag.name.clone(), self.urls.of(&urls::tag_dir(&tag.slug, 1))));
+        }
+        crumbs.push((article.title.clone(), url.to_string()));
+        let ld = sd::article_ld(site, &self.urls, i, &crumbs);
+        let facts = PageFacts {
+            og_type: OgType::Article,
+            title: &article.title,
+            description: &article.summary,
+            url,
+            language: &article.language,
+            article: Some(article),
+            image: article.image.as_ref(),
+        };
+        (facts, crumbs, Some(ld))
     }
 
     /// What `author.html` and `authors.html` show of an author.

@@ -24,16 +24,7 @@ pub fn fixture(name: &str) -> PathBuf {
 /// A private copy of a fixture site, so that a command that writes cannot touch the repository.
 pub fn copy_fixture(name: &str) -> TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let source = fixture(name);
-    for entry in WalkDir::new(&source) {
-        let entry = entry.unwrap();
-        let target = dir.path().join(entry.path().strip_prefix(&source).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    crate::support::copy_tree(&fixture(name), dir.path());
     dir
 }
 

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use gazette::build::build;
 use gazette::config::BuildOptions;
+
+use crate::support::copy_tree;
 use gazette::serve::engine::{Engine, RebuildKind, Served};
 
 const CLOCK: &str = "2024-06-01T12:00:00+08:00";
@@ -21,19 +23,6 @@ struct Site {
     builds: usize,
     /// Whether the site has search (served /pagefind/ compared with a fresh build's).
     search: bool,
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn generated_article(n: usize) -> String {
