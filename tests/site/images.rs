@@ -331,16 +331,14 @@ fn a_missing_alt_warning_names_the_use_without_alt_not_the_first_use_of_the_same
     let site = fixture("images");
     let text = std::fs::read_to_string(site.root.join(STORY)).unwrap();
     let lines = text.lines().count();
-    site.write(
-        STORY,
-        format!("{text}\nAgain: ![](/images/badge.png)\n\n[gone](/articles/gone/) and [gone](/articles/gone/)\n"),
-    );
+    let added = "\nAgain: ![](/images/badge.png)\n\n[gone](/articles/gone/)\n\nand [gone](/articles/gone/)\n";
+    site.write(STORY, format!("{text}{added}"));
     let report = site.build();
     let at = |code: &str| -> Vec<(usize, usize)> {
         report.diagnostics.iter().filter(|d| d.code == code).map(|d| (d.line, d.column)).collect()
     };
     assert_eq!(at("W120"), vec![(lines + 2, 12)], "{}", render_all(&report.diagnostics));
-    assert_eq!(at("W101"), vec![(lines + 4, 8), (lines + 4, 36)], "{}", render_all(&report.diagnostics));
+    assert_eq!(at("W101"), vec![(lines + 4, 8), (lines + 6, 12)], "{}", render_all(&report.diagnostics));
 }
 
 #[test]
@@ -357,16 +355,17 @@ fn a_broken_markdown_image_used_twice_is_reported_at_each_use() {
 #[test]
 fn an_image_damaged_past_its_header_is_reported_at_its_first_use_in_every_build() {
     let site = fixture("images");
-    // plant.png is shown by this article, and now by one that sorts before it.
+    // plant.png is shown by the story and by the lead image of plant-expands.md; now also by
+    // an article whose path sorts before both.
     site.write(
-        "content/articles/2024/05/a-first.md",
+        "content/articles/2024/01/a-first.md",
         "+++\ntitle = \"First\"\ndate = 2024-05-01T09:00:00Z\n+++\nText.\n\n![The plant](/images/plant.png)\n",
     );
     let png = std::fs::read(site.root.join("static/images/plant.png")).unwrap();
     site.write("static/images/plant.png", &png[..png.len() / 2]);
     for _ in 0..3 {
         let found = build_errors(&site);
-        assert_eq!(found, vec![("E063".into(), "content/articles/2024/05/a-first.md".into(), 7, Some("image".into()))]);
+        assert_eq!(found, vec![("E063".into(), "content/articles/2024/01/a-first.md".into(), 7, Some("image".into()))]);
     }
 }
 
