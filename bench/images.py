@@ -99,7 +99,7 @@ def stage_seconds(stderr, stage):
 
 
 def gazette(binary, site, kind):
-    public, cache = site / "public", site / ".public.gazette-cache"
+    public, cache = site / "public", site / "public" / ".gazette-cache"
     build = [binary, "build", "--root", str(site), "--clock", CLOCK, "--no-search", "--timings"]
     if kind == "cold":
         shutil.rmtree(public, ignore_errors=True)

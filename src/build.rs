@@ -1,7 +1,7 @@
 //! The build: the pipeline's stages in order (run by `pipeline::Run`), written to the output.
 //!
-//! config → load → (fingerprint: stop if nothing changed) → templates → model → plan →
-//! images (variants made or found in the cache) → render + write (in parallel; the search index takes the article pages as they come) →
+//! config → load → (fingerprint: stop if nothing changed) → the staging folder → templates →
+//! model → plan → images (variants made, or carried from the last build's cache) → render + write (in parallel; the search index takes the article pages as they come) →
 //! index (finished and written) → commit.
 
 use std::time::Duration;
@@ -62,7 +62,7 @@ pub fn build(options: &BuildOptions) -> BuildReport {
 }
 
 fn run_build(options: &BuildOptions, run: &mut Run, report: &mut BuildReport) -> Option<()> {
-    let config = run.config(options)?;
+    let mut config = run.config(options)?;
     let loaded = run.load(&config);
     report.source_files = loaded.file_count;
 
@@ -77,34 +77,62 @@ fn run_build(options: &BuildOptions, run: &mut Run, report: &mut BuildReport) ->
     }
     let output = config.output.clone();
     run.lap("fingerprint");
-
-    let Planned { model, templates, outputs, .. } = run.plan_site(config, loaded, false, None)?;
-    let site = &model.site;
-    report.articles = site.articles.len();
-    report.images = run.images(site)?;
-    report.model_parts.clone_from(&site.derived);
-    let renderer = run.renderer(site, &templates, &outputs)?;
-    let writer =
-        run.keep(Writer::prepare(&site.config.root, &site.config.output, options.force).map_err(|e| vec![e]))?;
-    if let Err(error) = writer.create_dirs(outputs.iter().map(|o| o.path.as_str())) {
-        run.diagnostics.push(error);
-        writer.abort();
+    if !run.succeeded() {
+        // Load failed: the model still reports what it finds, and nothing is written.
+        run.plan_site(config, loaded, false, None);
         return None;
     }
-    render_and_write(options, run, report, &renderer, &writer, &outputs);
 
-    if !run.succeeded() {
+    // The staging folder exists before the model, whose plan names the image variants'
+    // files in the staging folder's image cache.
+    let writer = run.keep(Writer::prepare(&config.root, &config.output, options.force).map_err(|e| vec![e]))?;
+    let previous_cache = match writer.cache(crate::config::IMAGE_CACHE) {
+        Ok((previous, next)) => {
+            config.image_cache = next;
+            previous
+        }
+        Err(error) => {
+            run.diagnostics.push(error);
+            writer.abort();
+            return None;
+        }
+    };
+    if build_into(options, run, report, config, loaded, &writer, previous_cache.as_deref()).is_none()
+        || !run.succeeded()
+    {
         writer.abort();
         return Some(());
     }
     match writer.commit() {
-        Ok((files, bytes)) => {
-            fingerprint::store(&output, fingerprint, files, bytes);
-            crate::images::prune(&site.config, &site.images);
-        }
+        Ok((files, bytes)) => fingerprint::store(&output, fingerprint, files, bytes),
         Err(error) => run.diagnostics.push(error),
     }
     run.lap("commit");
+    Some(())
+}
+
+/// Model, plan, images, render and write into `writer`'s staging folder; `None` when a stage
+/// failed (the errors are in the run).
+fn build_into(
+    options: &BuildOptions,
+    run: &mut Run,
+    report: &mut BuildReport,
+    config: crate::config::Config,
+    loaded: crate::load::Loaded,
+    writer: &Writer,
+    previous_cache: Option<&std::path::Path>,
+) -> Option<()> {
+    let Planned { model, templates, outputs, .. } = run.plan_site(config, loaded, false, None)?;
+    let site = &model.site;
+    report.articles = site.articles.len();
+    report.images = run.images(site, previous_cache)?;
+    report.model_parts.clone_from(&site.derived);
+    let renderer = run.renderer(site, &templates, &outputs)?;
+    if let Err(error) = writer.create_dirs(outputs.iter().map(|o| o.path.as_str())) {
+        run.diagnostics.push(error);
+        return None;
+    }
+    render_and_write(options, run, report, &renderer, writer, &outputs);
     Some(())
 }
 

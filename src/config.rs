@@ -107,8 +107,9 @@ pub struct Config {
     /// articles up the `parent` tree: unless `--no-deals`.
     pub deals: bool,
     pub now: DateTime<FixedOffset>,
-    /// Where processed images are kept between builds: `.<output>.gazette-cache/` beside the
-    /// output folder (e.g. `.public.gazette-cache/`); safe to delete.
+    /// Where processed images are kept between builds: `.gazette-cache/images/` inside the
+    /// output folder (safe to delete). A build points it at its staging folder's (see
+    /// `write`), `serve` elsewhere when the output is not gazette's.
     pub image_cache: PathBuf,
     /// The `[deploy.NAME]` targets, by name.
     pub deploy: Vec<DeployTarget>,
@@ -187,7 +188,7 @@ pub fn load(options: &BuildOptions) -> Result<Config, Diagnostic> {
             .hint("write a BCP 47 tag such as \"en\", \"zh-Hans\" or \"ja\": pages carry it as <html lang>, feeds as xml:lang"));
     }
     let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));
-    let image_cache = beside(&output, "gazette-cache");
+    let image_cache = cache_folder(&output, IMAGE_CACHE);
     Ok(Config {
         root: options.root.clone(),
         output,
@@ -284,11 +285,16 @@ fn base_url(
     })
 }
 
-/// A hidden folder beside `output` named after it: `public` → `.public.<suffix>`.
-pub fn beside(output: &Path, suffix: &str) -> PathBuf {
-    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-    let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    parent.join(format!(".{name}.{suffix}"))
+/// The folder of caches inside the output, one subfolder each (`images`, `search`): not
+/// part of the site (see `write`).
+pub const CACHE_DIR: &str = ".gazette-cache";
+
+/// The image cache's folder in `CACHE_DIR`.
+pub const IMAGE_CACHE: &str = "images";
+
+/// `CACHE_DIR/name` inside `output`.
+pub fn cache_folder(output: &Path, name: &str) -> PathBuf {
+    output.join(CACHE_DIR).join(name)
 }
 
 /// The shape of a BCP 47 tag: an ISO 639 language of 2–3 letters, then subtags of 1–8 letters

@@ -107,11 +107,13 @@ pub fn has_stamp(output: &Path) -> bool {
     attribute::get(output, ATTRIBUTE).is_some()
 }
 
-/// (files, total bytes) below `output`; `None` if any file changed after `not_after`. The
-/// listing needs no `stat`; the `stat`s, one per file, run in parallel.
+/// (files, total bytes) below `output`, its caches (`config::CACHE_DIR`) left out; `None` if
+/// any file changed after `not_after`. The listing needs no `stat`; the `stat`s, one per
+/// file, run in parallel.
 fn output_size(output: &Path, not_after: u64) -> Option<(usize, u64)> {
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(output).min_depth(1) {
+    let walk = walkdir::WalkDir::new(output).min_depth(1).into_iter();
+    for entry in walk.filter_entry(|e| e.depth() != 1 || e.file_name() != crate::config::CACHE_DIR) {
         let entry = entry.ok()?;
         if !entry.file_type().is_dir() {
             files.push(entry.into_path());

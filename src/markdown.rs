@@ -9,6 +9,7 @@
 //! footnote, and task-list checkboxes are labelled by their item.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
@@ -43,26 +44,31 @@ fn options() -> Options {
 
 /// Renders `markdown`; `rewrite_link` sees every link and image destination.
 pub fn render(markdown: &str, rewrite_link: &mut dyn FnMut(&str) -> LinkTarget) -> Rendered {
-    render_with_images(markdown, rewrite_link, &mut |_| None)
+    render_with_images(markdown, &mut |dest, _| rewrite_link(dest), &mut |_| None)
 }
 
 /// One Markdown image, for the caller to publish.
 pub struct MarkdownImage<'a> {
     pub src: &'a str,
+    /// Where it is written: the byte offset of its `src` in the Markdown (of the image's `!`
+    /// when the `src` is not written there as it is, e.g. a reference).
+    pub offset: usize,
     /// The alt text, as plain text.
     pub alt: &'a str,
     pub title: &'a str,
 }
 
 /// `render`, with `image` offered every image first: the HTML it returns replaces the image;
-/// with `None` the image stays an `<img>` whose `src` goes to `rewrite_link`.
+/// with `None` the image stays an `<img>` whose `src` goes to `rewrite_link`. `rewrite_link`
+/// is also told where the link is written (as `MarkdownImage::offset`), for its warnings.
 pub fn render_with_images(
     markdown: &str,
-    rewrite_link: &mut dyn FnMut(&str) -> LinkTarget,
+    rewrite_link: &mut dyn FnMut(&str, usize) -> LinkTarget,
     image: &mut dyn FnMut(&MarkdownImage) -> Option<String>,
 ) -> Rendered {
-    let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
-    replace_images(&mut events, image);
+    let (mut events, mut spans): (Vec<Event>, Vec<Range<usize>>) =
+        Parser::new_ext(markdown, options()).into_offset_iter().unzip();
+    replace_images(markdown, &mut events, &mut spans, image);
     assign_heading_ids(&mut events);
     nest_headings_under_title(&mut events);
 
@@ -70,10 +76,11 @@ pub fn render_with_images(
     let mut first_paragraph = String::new();
     let mut paragraph_depth = 0usize;
     let mut first_paragraph_done = false;
-    for event in events.iter_mut() {
+    for (event, span) in events.iter_mut().zip(&spans) {
         match event {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                if let LinkTarget::Replace(url) = rewrite_link(dest_url) {
+                let offset = dest_offset(markdown, span, dest_url);
+                if let LinkTarget::Replace(url) = rewrite_link(dest_url, offset) {
                     *dest_url = CowStr::from(url);
                 }
             }
@@ -116,9 +123,21 @@ pub fn render_with_images(
     }
 }
 
+/// Where a link's or image's destination is written within its `span`: the last place the
+/// destination appears as it is (after the text), else the span's start.
+fn dest_offset(markdown: &str, span: &Range<usize>, dest: &str) -> usize {
+    let written = markdown.get(span.clone()).unwrap_or_default();
+    written.rfind(dest).filter(|_| !dest.is_empty()).map_or(span.start, |at| span.start + at)
+}
+
 /// Replaces each image that `image` publishes (from its `Start` to its `End` event) by the
-/// HTML it returns.
-fn replace_images(events: &mut Vec<Event>, image: &mut dyn FnMut(&MarkdownImage) -> Option<String>) {
+/// HTML it returns; `spans` (each event's place in `markdown`) are kept alongside.
+fn replace_images(
+    markdown: &str,
+    events: &mut Vec<Event>,
+    spans: &mut Vec<Range<usize>>,
+    image: &mut dyn FnMut(&MarkdownImage) -> Option<String>,
+) {
     let mut index = 0;
     while index < events.len() {
         if let Event::Start(Tag::Image { dest_url, title, .. }) = &events[index] {
@@ -136,10 +155,13 @@ fn replace_images(events: &mut Vec<Event>, image: &mut dyn FnMut(&MarkdownImage)
                 }
                 end += 1;
             }
-            let found = MarkdownImage { src: dest_url, alt: &crate::slug::collapse_whitespace(&alt), title };
+            let offset = dest_offset(markdown, &spans[index], dest_url);
+            let found = MarkdownImage { src: dest_url, offset, alt: &crate::slug::collapse_whitespace(&alt), title };
             if let Some(html) = image(&found) {
                 let last = end.min(events.len() - 1);
                 events.splice(index..=last, [Event::InlineHtml(html.into())]);
+                let span = spans[index].start..spans[last].end;
+                spans.splice(index..=last, [span]);
             }
         }
         index += 1;

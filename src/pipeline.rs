@@ -7,6 +7,7 @@
 //! time in the `Run` and returns `None` when the stage failed (the errors are in the `Run`);
 //! templates and model both run even when the other failed, so that one run reports both.
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::config::{self, BuildOptions, Config};
@@ -97,9 +98,10 @@ impl Run {
         outputs
     }
 
-    /// Stage 4b: every image variant the plan names, made or found in the image cache.
-    pub fn images(&mut self, site: &Site) -> Option<crate::images::ImagesReport> {
-        let report = self.keep(crate::images::process(&site.config, &site.images));
+    /// Stage 4b: every image variant the plan names, made or found in the image cache (or
+    /// in `previous`, the last build's).
+    pub fn images(&mut self, site: &Site, previous: Option<&Path>) -> Option<crate::images::ImagesReport> {
+        let report = self.keep(crate::images::process(&site.config, &site.images, previous));
         self.lap("images");
         report
     }

@@ -25,11 +25,13 @@ pub(crate) struct Found {
     full: PathBuf,
 }
 
-/// Lists every file below `output` but the build's own mark, in S3's key order (bytes, which
-/// a walk of the folders is not: `a/b` comes before `a-c` there); reads nothing but folders.
+/// Lists every file below `output` but the build's own mark and caches (not part of the
+/// site), in S3's key order (bytes, which a walk of the folders is not: `a/b` comes before
+/// `a-c` there); reads nothing but folders.
 pub(crate) fn walk(output: &Path) -> Result<Vec<Found>, String> {
     let mut found = Vec::new();
-    for entry in walkdir::WalkDir::new(output).min_depth(1) {
+    let entries = walkdir::WalkDir::new(output).min_depth(1).into_iter();
+    for entry in entries.filter_entry(|e| e.depth() != 1 || e.file_name() != crate::write::CACHE_DIR) {
         let entry = entry.map_err(|error| format!("cannot list {}: {error}", output.display()))?;
         let is_mark = entry.depth() == 1 && entry.file_name() == crate::write::guard::MARK_FILE;
         if entry.file_type().is_file() && !is_mark {
@@ -87,5 +89,19 @@ mod tests {
     fn md5_is_the_etag_form_and_its_base64_is_the_content_md5_form() {
         assert_eq!(md5_hex(b""), "d41d8cd98f00b204e9800998ecf8427e");
         assert_eq!(md5_base64_of_hex("d41d8cd98f00b204e9800998ecf8427e"), "1B2M2Y8AsgTpgAmY7PhCfg==");
+    }
+
+    #[test]
+    fn the_build_s_mark_and_caches_are_not_part_of_the_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        for file in
+            [".gazette-output", ".gazette-cache/images/a-480w-0123456789ab.webp", "img/a-480w-0123456789ab.webp"]
+        {
+            std::fs::create_dir_all(out.join(file).parent().unwrap()).unwrap();
+            std::fs::write(out.join(file), b"x").unwrap();
+        }
+        let found: Vec<String> = walk(out).unwrap().into_iter().map(|f| f.path).collect();
+        assert_eq!(found, ["img/a-480w-0123456789ab.webp"]);
     }
 }

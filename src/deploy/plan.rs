@@ -103,7 +103,10 @@ pub(crate) fn plan(local: Vec<LocalFile>, remote: &HashMap<String, Remote>, head
         plan.uploads.push(Upload { kind: kind_of(&file.path), file, change });
     }
     plan.uploads.sort_by(|a, b| (a.change, a.kind, &a.file.path).cmp(&(b.change, b.kind, &b.file.path)));
-    plan.deletions = remote.keys().filter(|path| !present.contains(*path)).cloned().collect();
+    // The build's caches are never part of the site: never deleted (nor uploaded, see `walk`).
+    let cache = format!("{}/", crate::write::CACHE_DIR);
+    plan.deletions =
+        remote.keys().filter(|path| !present.contains(*path) && !path.starts_with(&cache)).cloned().collect();
     plan.deletions.sort();
     plan
 }
@@ -182,5 +185,18 @@ mod tests {
             "a matches, b's rule changed, c's was removed"
         );
         assert_eq!(plan.unchanged, 1);
+    }
+
+    #[test]
+    fn the_build_s_caches_in_the_bucket_are_never_deleted() {
+        let same = |md5: &str| Remote { md5: Some(md5.into()), headers: None };
+        let remote: HashMap<String, Remote> =
+            [("index.html", same("a")), (".gazette-cache/images/x.webp", same("b")), ("gone.html", same("c"))]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect();
+        let now = |_: &str| -> Headers { ("text/html; charset=utf-8".into(), None) };
+        let plan = plan(vec![file("index.html", "a")], &remote, now);
+        assert_eq!(plan.deletions, ["gone.html"]);
     }
 }

@@ -1,20 +1,13 @@
-//! The image cache: variants kept between builds, one file each, named as in the output.
+//! The image cache: variants kept between builds, one file each, named as in the output,
+//! in `<output>/.gazette-cache/images/` (`Config::image_cache`).
 //!
 //! A variant's name carries a hash of its source bytes and the settings, so a name that
 //! exists holds the right bytes. Each file is written to a temporary name and renamed into
-//! place, so a build killed mid-write leaves at most a `.tmp-` file that no build reads.
+//! place, so a build killed mid-write leaves at most a `.tmp-` file, which no build reads or
+//! carries over (a build carries entries by their variant's name alone).
 
-use std::collections::HashSet;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-
-use crate::config::Config;
-use crate::model::images::IMAGES_DIR;
-
-/// The folder of cached variants.
-pub fn folder(config: &Config) -> PathBuf {
-    config.image_cache.join(IMAGES_DIR)
-}
+use std::path::Path;
 
 const TEMP_PREFIX: &str = ".tmp-";
 
@@ -30,17 +23,6 @@ pub fn store(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Err(error) => {
             let _ = std::fs::remove_file(&temp);
             Err(error)
-        }
-    }
-}
-
-/// Removes every file of `folder` not in `keep` (leftover temporary files included).
-pub fn prune(folder: &Path, keep: &HashSet<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(folder) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if !keep.contains(&path) {
-            let _ = std::fs::remove_file(&path);
         }
     }
 }

@@ -105,8 +105,9 @@ pub struct ImageAsset {
     pub fallback: Vec<Variant>,
     /// The JPEG for `og:image` (none for SVG and GIF).
     pub share: Option<Variant>,
-    /// An error located at the first place that uses the image, for the `images` stage to
-    /// fill in when the image turns out to be broken past its header.
+    /// An error located at the first place that uses the image (the first file by path, the
+    /// first use in it), for the `images` stage to fill in when the image turns out to be
+    /// broken past its header.
     pub first_use: Diagnostic,
 }
 
@@ -165,9 +166,9 @@ pub fn resolve_front<F>(
             .hint("add `alt = \"...\"` saying what the picture shows: screen readers and search engines read it"));
     }
     let src = front.src.get_ref();
-    let first_use = || fragment.error_at("E063", "", front.src.span()).field("image.src");
+    let use_at = || fragment.error_at("E063", "", front.src.span()).field("image.src");
     let asset = catalog
-        .resolve(&document.path, src, first_use)
+        .resolve(&document.path, src, fragment.offset + front.src.span().start, use_at)
         .map_err(|problem| located(problem.diagnostic(src), &fragment, front.src.span()))?;
     Ok(ImageUse { asset, src: src.clone(), alt, caption: front.caption.clone(), credit: front.credit.clone() })
 }
@@ -186,7 +187,7 @@ pub fn variant_file(config: &Config, asset: &ImageAsset, variant: &Variant) -> P
     if asset.format.is_copied_as_is() {
         config.root.join(&asset.source)
     } else {
-        config.image_cache.join(IMAGES_DIR).join(&variant.file)
+        config.image_cache.join(&variant.file)
     }
 }
 
@@ -266,12 +267,18 @@ pub fn source_path(from: &Path, src: &str) -> Option<PathBuf> {
 
 type Slot = Arc<OnceLock<Result<Arc<ImageAsset>, ImageProblem>>>;
 
+/// A place that uses an image: the file, the byte offset in it, and an error located there.
+type Use = (PathBuf, usize, Diagnostic);
+
 /// Every image the site uses, each read and checked once however many pages show it. Shared
-/// by the threads that render Markdown.
+/// by the threads that render Markdown, in any order.
 pub struct ImageCatalog {
     root: PathBuf,
     canonical_root: Option<PathBuf>,
     slots: Mutex<HashMap<PathBuf, Slot>>,
+    /// Each source's first use (by file path, then place in the file), whichever thread saw
+    /// it first: where an error found later is reported, the same in every build.
+    first_uses: Mutex<HashMap<PathBuf, Use>>,
 }
 
 impl ImageCatalog {
@@ -280,16 +287,18 @@ impl ImageCatalog {
             root: root.to_path_buf(),
             canonical_root: std::fs::canonicalize(root).ok(),
             slots: Mutex::new(HashMap::new()),
+            first_uses: Mutex::new(HashMap::new()),
         }
     }
 
-    /// The asset a `src` written in `from` names; `Ok(None)` for a remote image. `first_use`
-    /// locates the reference, for errors found later.
+    /// The asset a `src` written in `from` at byte `at` names; `Ok(None)` for a remote image.
+    /// `use_at` locates this reference, for errors found later.
     pub fn resolve(
         &self,
         from: &Path,
         src: &str,
-        first_use: impl FnOnce() -> Diagnostic,
+        at: usize,
+        use_at: impl FnOnce() -> Diagnostic,
     ) -> Result<Option<Arc<ImageAsset>>, ImageProblem> {
         if is_remote(src) {
             return Ok(None);
@@ -300,19 +309,39 @@ impl ImageCatalog {
             let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
             Arc::clone(slots.entry(source.clone()).or_default())
         };
-        slot.get_or_init(|| self.read(&source, first_use()).map(Arc::new)).clone().map(Some)
+        let result = slot.get_or_init(|| self.read(&source).map(Arc::new)).clone();
+        if result.is_ok() {
+            self.note_use(source, from, at, use_at);
+        }
+        result.map(Some)
     }
 
-    /// Every asset resolved so far, sorted by source path.
+    /// Keeps `from` at `at` as the source's first use if it comes before the one known.
+    fn note_use(&self, source: PathBuf, from: &Path, at: usize, use_at: impl FnOnce() -> Diagnostic) {
+        let mut first_uses = self.first_uses.lock().unwrap_or_else(PoisonError::into_inner);
+        let earlier = first_uses.get(&source).is_none_or(|(file, offset, _)| (from, at) < (file.as_path(), *offset));
+        if earlier {
+            first_uses.insert(source, (from.to_path_buf(), at, use_at()));
+        }
+    }
+
+    /// Every asset resolved so far, sorted by source path, each with its first use.
     pub fn assets(&self) -> Vec<Arc<ImageAsset>> {
         let slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut assets: Vec<Arc<ImageAsset>> =
-            slots.values().filter_map(|slot| slot.get().and_then(|r| r.as_ref().ok()).cloned()).collect();
+        let first_uses = self.first_uses.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut assets: Vec<Arc<ImageAsset>> = slots
+            .values()
+            .filter_map(|slot| slot.get().and_then(|r| r.as_ref().ok()))
+            .map(|asset| match first_uses.get(&asset.source) {
+                Some((_, _, first)) => Arc::new(ImageAsset { first_use: first.clone(), ..ImageAsset::clone(asset) }),
+                None => Arc::clone(asset),
+            })
+            .collect();
         assets.sort_by(|a, b| a.source.cmp(&b.source));
         assets
     }
 
-    fn read(&self, source: &Path, first_use: Diagnostic) -> Result<ImageAsset, ImageProblem> {
+    fn read(&self, source: &Path) -> Result<ImageAsset, ImageProblem> {
         let absolute = self.root.join(source);
         let canonical = std::fs::canonicalize(&absolute).map_err(|_| ImageProblem::Missing(source.to_path_buf()))?;
         // A symbolic link may point anywhere inside the site's content/ and static/, never out.
@@ -334,7 +363,7 @@ impl ImageCatalog {
             return Err(ImageProblem::TooLarge { width, height });
         }
         let key = content_key(&bytes);
-        Ok(plan_variants(source, key, format, width, height, first_use))
+        Ok(plan_variants(source, key, format, width, height))
     }
 }
 
@@ -435,14 +464,7 @@ fn name_stem(source: &Path) -> String {
     }
 }
 
-fn plan_variants(
-    source: &Path,
-    key: String,
-    format: Format,
-    width: u32,
-    height: u32,
-    first_use: Diagnostic,
-) -> ImageAsset {
+fn plan_variants(source: &Path, key: String, format: Format, width: u32, height: u32) -> ImageAsset {
     let stem = name_stem(source);
     let variant = |w: u32, format: Format| Variant {
         file: format!("{stem}-{w}w-{key}.{}", format.extension()),
@@ -463,6 +485,7 @@ fn plan_variants(
         let fallback = widths.iter().map(|&w| variant(w, format)).collect();
         (modern, fallback, Some(variant(SHARE_WIDTH.min(width), Format::Jpeg)))
     };
+    let first_use = Diagnostic::error("E063", "");
     ImageAsset { source: source.to_path_buf(), key, format, width, height, modern, fallback, share, first_use }
 }
 

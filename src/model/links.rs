@@ -72,32 +72,34 @@ impl LinkResolver {
     /// Markdown images with a local `src` become responsive `<picture>`s; a broken one is an
     /// error, one without alt text a warning.
     pub fn render(&self, path: &Path, body: &str, body_line: usize, file_text: &str) -> (Rendered, Vec<Diagnostic>) {
-        let mut broken: Vec<String> = Vec::new();
-        let mut image_findings: Vec<(String, Diagnostic)> = Vec::new();
+        let mut findings: Vec<Diagnostic> = Vec::new();
         let mut shown = Vec::new();
         let body_start = crate::diagnostics::line_offset(file_text, body_line);
-        let locate = |dest: &str, diagnostic: Diagnostic| {
-            let at = file_text[body_start..].find(dest).map_or(body_start, |i| body_start + i);
+        // Each finding points at the very place it is written (`offset` in `body`), not at the
+        // first place the same destination appears.
+        let locate = |offset: usize, dest: &str, diagnostic: Diagnostic| {
+            let at = body_start + offset;
             diagnostic.in_file(path).at_span(file_text, at, at + dest.len())
         };
+        let mut broken: Vec<(usize, String)> = Vec::new();
         let mut rendered = markdown::render_with_images(
             body,
-            &mut |dest| match self.resolve(path, dest) {
+            &mut |dest, offset| match self.resolve(path, dest) {
                 Resolution::Keep => LinkTarget::Keep,
                 Resolution::Url(url) => LinkTarget::Replace(url),
                 Resolution::Broken(replacement) => {
-                    broken.push(dest.to_string());
+                    broken.push((offset, dest.to_string()));
                     replacement.map_or(LinkTarget::Keep, LinkTarget::Replace)
                 }
             },
             &mut |image: &MarkdownImage| {
-                let first_use = || locate(image.src, Diagnostic::error("E063", "")).field("image");
-                match self.images.resolve(path, image.src, first_use) {
+                let use_at = || locate(image.offset, image.src, Diagnostic::error("E063", "")).field("image");
+                match self.images.resolve(path, image.src, body_start + image.offset, use_at) {
                     Ok(None) => None,
                     Ok(Some(asset)) => {
                         shown.push(asset.source.clone());
                         if image.alt.trim().is_empty() {
-                            image_findings.push((image.src.to_string(), missing_alt_warning(image.src)));
+                            findings.push(locate(image.offset, image.src, missing_alt_warning(image.src)));
                         }
                         let sizes = crate::model::images::SIZES;
                         Some(picture::picture_html(
@@ -110,17 +112,17 @@ impl LinkResolver {
                         ))
                     }
                     Err(problem) => {
-                        image_findings.push((image.src.to_string(), problem.diagnostic(image.src).field("image")));
+                        let error = problem.diagnostic(image.src).field("image");
+                        findings.push(locate(image.offset, image.src, error));
                         Some(String::new())
                     }
                 }
             },
         );
         rendered.images = shown;
-        let mut findings: Vec<Diagnostic> = image_findings.into_iter().map(|(src, d)| locate(&src, d)).collect();
-        findings.extend(broken.into_iter().map(|dest| {
+        findings.extend(broken.into_iter().map(|(offset, dest)| {
             let warning = Diagnostic::warning("W101", format!("the link `{dest}` points to no page"));
-            locate(&dest, warning)
+            locate(offset, &dest, warning)
                 .hint("link to an existing file as `@/articles/YYYY/MM/name.md` (from content/) or fix the path")
         }));
         (rendered, findings)

@@ -37,6 +37,9 @@ pub enum Body {
     Bytes(Vec<u8>),
     /// Copy this file as it is.
     File(PathBuf),
+    /// This file, named after a hash of its bytes (an image variant in the image cache): the
+    /// writer links it, or keeps the previous output's file of the same name, without reading.
+    Linked(PathBuf),
 }
 
 pub struct Renderer<'a> {
@@ -178,6 +181,7 @@ impl<'a> Renderer<'a> {
                 asset.to_string()
             }
             Content::Static(path) => return Body::File(site.config.root.join(crate::load::STATIC_DIR).join(path)),
+            Content::Image(path) if path.starts_with(&site.config.image_cache) => return Body::Linked(path.clone()),
             Content::Image(path) => return Body::File(path.clone()),
             // Template outputs, and the feeds and data files made beside them, are rendered by
             // `render`.

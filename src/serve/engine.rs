@@ -270,7 +270,8 @@ impl Engine {
             Some(old) => (Some((old.template_files, old.templates)), old.cards, old.own_hashes, old.search),
             None => (None, HashMap::new(), HashMap::new(), search::Records::default()),
         };
-        let planned = run.config(&self.options).and_then(|config| {
+        let planned = run.config(&self.options).and_then(|mut config| {
+            config.image_cache = serve_cache(&config);
             let loaded = run.load(&config);
             run.plan_site(config, loaded, true, compiled)
         });
@@ -293,7 +294,8 @@ impl Engine {
     ) -> Result<(), ()> {
         let site = &state.model.site;
         // With a warm cache this only looks the variants up: an edit of text makes no image.
-        crate::images::process(&site.config, &site.images).map_err(|errors| rebuild.diagnostics.extend(errors))?;
+        crate::images::process(&site.config, &site.images, None)
+            .map_err(|errors| rebuild.diagnostics.extend(errors))?;
         clock.lap(rebuild, "images");
         let urls = Urls::new(&site.config.base_url);
         let site_value = render::site_value(site, &urls);
@@ -327,7 +329,7 @@ impl Engine {
         for result in results {
             match result {
                 Ok(Body::Bytes(bytes)) => bodies.push(Served::Bytes(Bytes::from(bytes))),
-                Ok(Body::File(path)) => bodies.push(Served::File(path)),
+                Ok(Body::File(path) | Body::Linked(path)) => bodies.push(Served::File(path)),
                 Err(error) => rebuild.diagnostics.push(error),
             }
         }
@@ -421,4 +423,20 @@ impl Engine {
             served.generation += 1;
         }
     }
+}
+
+/// Where `serve`, which writes no output, keeps the variants it makes: the output's image
+/// cache (which the next build carries on) when a build may replace the output, else a folder
+/// of the system's temporary directory named after the site, so that `serve` never writes
+/// into a folder that is not gazette's.
+fn serve_cache(config: &crate::config::Config) -> std::path::PathBuf {
+    let output = crate::write::guard::resolve_output(&config.output).unwrap_or_else(|_| config.output.clone());
+    let ours = crate::write::guard::check_not_sources(&config.root, &output, &config.output).is_ok()
+        && crate::write::guard::check_replaceable(&output, &config.output, false).is_ok();
+    if ours {
+        return config.image_cache.clone();
+    }
+    let site = crate::write::guard::canonical(&config.root);
+    let key = xxhash_rust::xxh3::xxh3_64(site.as_os_str().as_encoded_bytes());
+    std::env::temp_dir().join(format!("gazette-images-{key:016x}"))
 }

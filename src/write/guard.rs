@@ -117,7 +117,8 @@ pub fn check_not_sources(root: &Path, output: &Path, shown: &Path) -> Result<(),
 }
 
 /// Refuses to replace a folder that holds files but no mark of a previous build (E075),
-/// unless `force`; the error names the files that would go.
+/// unless `force`; the error names the files that would go. gazette's own cache folder
+/// (which `serve` may have made before any build) is not such a file.
 pub fn check_replaceable(output: &Path, shown: &Path, force: bool) -> Result<(), Diagnostic> {
     if force || !output.is_dir() || is_marked(output) {
         return Ok(());
@@ -125,6 +126,7 @@ pub fn check_replaceable(output: &Path, shown: &Path, force: bool) -> Result<(),
     let mut entries: Vec<String> = match fs::read_dir(output) {
         Ok(entries) => entries
             .filter_map(Result::ok)
+            .filter(|e| e.file_name() != super::CACHE_DIR)
             .map(|e| {
                 let dir = e.file_type().is_ok_and(|t| t.is_dir());
                 format!("{}{}", e.file_name().to_string_lossy(), if dir { "/" } else { "" })

@@ -9,6 +9,12 @@
 //! folder. A failed build removes its staging folder and leaves the output as it was. The
 //! first write that fails (a full disk) stops the writer, so the problem is said once.
 //! `guard` decides beforehand whether the output folder may be replaced at all.
+//!
+//! The output also keeps gazette's caches, in `CACHE_DIR` (`images/` now; `search/` has its
+//! place there too): not part of the site (deploy skips it, the fingerprint does not count
+//! it), safe to delete. A build carries the entries it still uses from the old output's cache
+//! into the staging folder by hard link, so a failed build leaves the old cache whole and an
+//! entry the new build no longer uses goes with the old output.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -20,6 +26,8 @@ use crate::diagnostics::Diagnostic;
 use crate::render::Body;
 
 pub mod guard;
+
+pub use crate::config::{CACHE_DIR, cache_folder};
 
 pub struct Writer {
     output: PathBuf,
@@ -105,12 +113,15 @@ impl Writer {
         if self.stopped() {
             return Ok(Written::Skipped);
         }
+        if let Body::Linked(source) = body {
+            return self.link(relative, source);
+        }
         let relative_path = checked_relative(relative)?;
         let target = self.staging.join(&relative_path);
         let previous = self.output.join(&relative_path);
         let (unchanged, len) = match body {
             Body::Bytes(bytes) => (same_bytes(&previous, bytes), bytes.len()),
-            Body::File(source) => fs::read(source)
+            Body::File(source) | Body::Linked(source) => fs::read(source)
                 .map(|bytes| (same_bytes(&previous, &bytes), bytes.len()))
                 .map_err(|e| write_error(source, "read", e))?,
         };
@@ -121,12 +132,42 @@ impl Writer {
         }
         let result = match body {
             Body::Bytes(bytes) => fs::write(&target, bytes).map_err(|e| write_error(&target, "write", e)),
-            Body::File(source) => fs::copy(source, &target).map(drop).map_err(|e| write_error(&target, "copy to", e)),
+            Body::File(source) | Body::Linked(source) => {
+                fs::copy(source, &target).map(drop).map_err(|e| write_error(&target, "copy to", e))
+            }
         };
         match result {
             Ok(()) => Ok(Written::Changed),
             Err(error) => self.stop(error),
         }
+    }
+
+    /// A file named after a hash of its bytes (an image variant): the previous output's file
+    /// of that name if there is one, else `source` hard-linked (copied where linking fails).
+    fn link(&self, relative: &str, source: &Path) -> Result<Written, Diagnostic> {
+        if let Some(kept) = self.keep_previous(relative)? {
+            return Ok(kept);
+        }
+        let target = self.staging.join(checked_relative(relative)?);
+        let placed = carry(source, &target).map_err(|e| write_error(&target, "copy to", e));
+        match placed.and_then(|()| fs::metadata(&target).map_err(|e| write_error(&target, "read", e))) {
+            Ok(meta) => {
+                self.files.fetch_add(1, Ordering::Relaxed);
+                self.bytes.fetch_add(meta.len(), Ordering::Relaxed);
+                Ok(Written::Changed)
+            }
+            Err(error) => self.stop(error),
+        }
+    }
+
+    /// One cache of the build: (the previous output's folder of it, if there is one; the
+    /// staging folder's, created), for the cache to carry what it still uses from one to the
+    /// other (`carry`).
+    pub fn cache(&self, name: &str) -> Result<(Option<PathBuf>, PathBuf), Diagnostic> {
+        let next = cache_folder(&self.staging, name);
+        fs::create_dir_all(&next).map_err(|e| write_error(&next, "create", e))?;
+        let previous = cache_folder(&self.output, name);
+        Ok((previous.is_dir().then_some(previous), next))
     }
 
     /// Keeps the previous output's file at `relative`, if there is one, without reading it:
@@ -170,6 +211,12 @@ impl Writer {
     pub fn abort(self) {
         let _ = fs::remove_dir_all(&self.staging);
     }
+}
+
+/// Places `source` at `target` by hard link, or by copy where linking fails (another file
+/// system, a system without links).
+pub fn carry(source: &Path, target: &Path) -> io::Result<()> {
+    fs::hard_link(source, target).or_else(|_| fs::copy(source, target).map(drop))
 }
 
 /// A relative path that cannot leave the output folder.

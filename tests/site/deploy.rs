@@ -197,9 +197,13 @@ fn md5_hex(bytes: &[u8]) -> String {
     Md5::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The files of the built site that a deploy publishes: all but the build's mark.
+/// The files of the built site that a deploy publishes: all but the build's mark and caches.
 fn site_files(site: &Fixture) -> Vec<String> {
-    all_files(&site.out()).into_iter().filter(|path| path != gazette::write::guard::MARK_FILE).collect()
+    let cache = format!("{}/", gazette::write::CACHE_DIR);
+    all_files(&site.out())
+        .into_iter()
+        .filter(|path| path != gazette::write::guard::MARK_FILE && !path.starts_with(&cache))
+        .collect()
 }
 
 /// path → MD5 of every file of the built site.
@@ -248,6 +252,11 @@ fn the_first_deploy_uploads_every_file_with_its_content_type_and_cache_control()
     assert_eq!(uploaded(&run), site_files(&site).len(), "{}", run.stderr);
     assert!(site.out().join(gazette::write::guard::MARK_FILE).is_file());
     assert!(!reader.list(&prefix).contains_key(gazette::write::guard::MARK_FILE), "the build's mark stays local");
+    assert!(site.out().join(".gazette-cache/images").read_dir().unwrap().next().is_some(), "the fixture has a cache");
+    assert!(
+        !reader.list(&prefix).keys().any(|k| k.starts_with(".gazette-cache/")),
+        "the build's image cache stays local"
+    );
 
     let page = reader.head(&format!("{prefix}/articles/dalian-port/index.html"));
     assert_eq!(page["content-type"], "text/html; charset=utf-8");

@@ -118,15 +118,72 @@ fn cards_show_thumbnails_and_entity_pages_logos_and_portraits() {
     assert_eq!(texts(&portrait, "figure.entity-image .credit"), vec!["Harbour Group"]);
 }
 
+/// The image cache of the fixture's output.
+fn cache_of(site: &Fixture) -> std::path::PathBuf {
+    site.out().join(".gazette-cache/images")
+}
+
+/// The files of a folder, by name.
+fn names(folder: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(folder).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+/// A text edit, so that the next build is not skipped as up to date.
+fn edit_text(site: &Fixture, from: &str, to: &str) {
+    let text = std::fs::read_to_string(site.root.join(STORY)).unwrap();
+    assert!(text.contains(from), "{from:?}");
+    site.write(STORY, text.replace(from, to));
+}
+
 #[test]
 fn a_second_build_takes_every_variant_from_the_cache() {
     let site = fixture("images");
     let first = site.build();
     assert!(first.images.made > 0 && first.images.cached == 0, "{:?}", first.images);
-    std::fs::remove_dir_all(site.out()).unwrap();
+    edit_text(&site, "opened on Friday", "opened on Saturday");
     let second = site.build();
+    assert!(second.succeeded() && !second.up_to_date, "{}", render_all(&second.diagnostics));
     assert_eq!((second.images.made, second.images.cached), (0, first.images.made));
-    assert!(exists(&site.out(), "articles/harbour-opens/index.html"));
+    assert!(read(&site.out(), "articles/harbour-opens/index.html").contains("opened on Saturday"));
+    assert_eq!(names(&cache_of(&site)).len(), first.images.made);
+}
+
+#[test]
+fn the_image_cache_lives_inside_the_output_and_holds_only_what_the_site_shows() {
+    let site = fixture("images");
+    let first = site.build();
+    let cached = names(&cache_of(&site));
+    assert_eq!(cached.len(), first.images.made);
+    for name in &cached {
+        assert!(exists(&site.out(), &format!("img/{name}")), "{name} is cached but not published");
+    }
+    // The article stops showing its lead image: its variants leave the cache with it.
+    let text = std::fs::read_to_string(site.root.join(STORY)).unwrap();
+    let start = text.find("[image]").unwrap();
+    let end = start + text[start..].find("+++").unwrap();
+    site.write(STORY, format!("{}{}", &text[..start], &text[end..]));
+    site.build_ok(&site.options());
+    let after = names(&cache_of(&site));
+    assert!(!after.iter().any(|n| n.starts_with("harbour-")), "{after:?}");
+    assert!(after.iter().all(|n| cached.contains(n)) && after.len() < cached.len(), "{cached:?} → {after:?}");
+}
+
+#[test]
+fn a_failed_build_keeps_the_output_and_its_image_cache() {
+    let site = fixture("images");
+    site.build();
+    let before = snapshot(&site.out());
+    let text = std::fs::read_to_string(site.root.join(STORY)).unwrap();
+    site.write(STORY, text.replace("src = \"harbour.jpg\"", "src = \"harbor.jpg\""));
+    assert!(!site.build_with(&site.options()).succeeded());
+    assert!(snapshot_difference(&before, &snapshot(&site.out())).is_empty(), "a failed build changed the output");
+    site.write(STORY, text.replace("opened on Friday", "opened on Saturday"));
+    let fixed = site.build();
+    assert!(fixed.succeeded(), "{}", render_all(&fixed.diagnostics));
+    assert_eq!(fixed.images.made, 0, "the cache was lost: {:?}", fixed.images);
 }
 
 #[test]
@@ -144,7 +201,7 @@ fn an_edited_image_gets_new_file_names_and_the_old_ones_go() {
 fn a_half_written_cache_file_is_never_trusted() {
     let site = fixture("images");
     site.build();
-    let cache = site.root.join(".public.gazette-cache/img");
+    let cache = cache_of(&site);
     let victim = std::fs::read_dir(&cache)
         .unwrap()
         .flatten()
@@ -154,7 +211,7 @@ fn a_half_written_cache_file_is_never_trusted() {
     // What a killed build leaves: a temporary file, never the final name.
     std::fs::write(cache.join(format!(".tmp-1-{}", victim.file_name().unwrap().to_string_lossy())), b"half").unwrap();
     std::fs::remove_file(&victim).unwrap();
-    std::fs::remove_dir_all(site.out()).unwrap();
+    edit_text(&site, "opened on Friday", "opened on Saturday");
     let report = site.build();
     assert_eq!(report.images.made, 1);
     let name = victim.file_name().unwrap().to_string_lossy().into_owned();
@@ -165,15 +222,30 @@ fn a_half_written_cache_file_is_never_trusted() {
 }
 
 #[test]
-fn images_write_nothing_outside_the_output_and_the_cache() {
+fn images_write_nothing_beside_the_output() {
     let site = fixture("images");
-    let before = snapshot(site.temp());
+    let parent = site.out().parent().unwrap().to_path_buf();
+    let listing = || names(&parent);
+    let before = listing();
+    let with_output = || {
+        let mut names = [before.clone(), vec!["public".to_string()]].concat();
+        names.sort();
+        names
+    };
+    let untouched = snapshot(site.temp());
     site.build();
-    let outside: Vec<String> = snapshot_difference(&before, &snapshot(site.temp()))
+    let outside: Vec<String> = snapshot_difference(&untouched, &snapshot(site.temp()))
         .into_iter()
-        .filter(|c| !c.starts_with("added: site/public/") && !c.starts_with("added: site/.public.gazette-cache/"))
+        .filter(|c| !c.starts_with("added: site/public/"))
         .collect();
     assert!(outside.is_empty(), "{outside:?}");
+    assert_eq!(listing(), with_output());
+    // A warm build, and one that makes a new variant, write nothing beside it either.
+    edit_text(&site, "opened on Friday", "opened on Saturday");
+    let victim = names(&cache_of(&site)).into_iter().find(|n| n.ends_with(".webp")).unwrap();
+    std::fs::remove_file(cache_of(&site).join(victim)).unwrap();
+    assert_eq!(site.build().images.made, 1);
+    assert_eq!(listing(), with_output());
 }
 
 /// Builds the fixture, which must fail; returns the errors as (code, file, line, field).
@@ -249,6 +321,52 @@ fn a_markdown_image_without_alt_text_is_a_warning() {
     site.write(STORY, text.replace("![Harbour Group emblem]", "![]"));
     let report = site.build();
     assert!(report.diagnostics.iter().any(|d| d.code == "W120" && d.line == 17), "{}", render_all(&report.diagnostics));
+}
+
+/// W120 and the other image errors used to point at the first place the same `src` was
+/// written, not at the use at fault (a found-by-text lookup): an image shown twice, the second
+/// time without alt text, was reported at the first.
+#[test]
+fn a_missing_alt_warning_names_the_use_without_alt_not_the_first_use_of_the_same_src() {
+    let site = fixture("images");
+    let text = std::fs::read_to_string(site.root.join(STORY)).unwrap();
+    let lines = text.lines().count();
+    let added = "\nAgain: ![](/images/badge.png)\n\n[gone](/articles/gone/)\n\nand [gone](/articles/gone/)\n";
+    site.write(STORY, format!("{text}{added}"));
+    let report = site.build();
+    let at = |code: &str| -> Vec<(usize, usize)> {
+        report.diagnostics.iter().filter(|d| d.code == code).map(|d| (d.line, d.column)).collect()
+    };
+    assert_eq!(at("W120"), vec![(lines + 2, 12)], "{}", render_all(&report.diagnostics));
+    assert_eq!(at("W101"), vec![(lines + 4, 8), (lines + 6, 12)], "{}", render_all(&report.diagnostics));
+}
+
+#[test]
+fn a_broken_markdown_image_used_twice_is_reported_at_each_use() {
+    let site = fixture("images");
+    let text = std::fs::read_to_string(site.root.join(STORY)).unwrap();
+    let lines = text.lines().count();
+    site.write(STORY, format!("{text}\n![a](/images/gone.png)\n\n![b](/images/gone.png)\n"));
+    let found = build_errors(&site);
+    let codes: Vec<(&str, usize)> = found.iter().map(|f| (f.0.as_str(), f.2)).collect();
+    assert_eq!(codes, vec![("E061", lines + 2), ("E061", lines + 4)], "{found:?}");
+}
+
+#[test]
+fn an_image_damaged_past_its_header_is_reported_at_its_first_use_in_every_build() {
+    let site = fixture("images");
+    // plant.png is shown by the story and by the lead image of plant-expands.md; now also by
+    // an article whose path sorts before both.
+    site.write(
+        "content/articles/2024/01/a-first.md",
+        "+++\ntitle = \"First\"\ndate = 2024-05-01T09:00:00Z\n+++\nText.\n\n![The plant](/images/plant.png)\n",
+    );
+    let png = std::fs::read(site.root.join("static/images/plant.png")).unwrap();
+    site.write("static/images/plant.png", &png[..png.len() / 2]);
+    for _ in 0..3 {
+        let found = build_errors(&site);
+        assert_eq!(found, vec![("E063".into(), "content/articles/2024/01/a-first.md".into(), 7, Some("image".into()))]);
+    }
 }
 
 #[test]
@@ -335,7 +453,7 @@ fn serve_shows_an_edited_image_and_a_text_edit_makes_no_image() {
     };
     let lead = |html: &str| attributes(html, "figure.lead-image img", "src");
     let before = lead(&page(&engine));
-    let cache = site.root.join(".public.gazette-cache/img");
+    let cache = cache_of(&site);
     let stamps = || {
         let mut all: Vec<(String, std::time::SystemTime)> = std::fs::read_dir(&cache)
             .unwrap()
