@@ -195,8 +195,7 @@ mod tests {
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v))
                 .collect();
-        let now = |_: &str| -> Headers { ("text/html; charset=utf-8".into(), None) };
-        let plan = plan(vec![file("index.html", "a")], &remote, now);
+        let plan = plan(vec![file("index.html", "a")], &remote, no_headers);
         assert_eq!(plan.deletions, ["gone.html"]);
     }
 }
