@@ -483,6 +483,32 @@ mod tests {
         }
     }
 
+    /// Few, crowded entities and many tags: the fifth best mostly ties on entities and is
+    /// decided by tags.
+    #[test]
+    fn few_crowded_entities_and_many_tags_rank_as_all_pairs_do() {
+        for seed in 0..40 {
+            let mut state: u64 = seed * 7919 + 1;
+            let mut next = move |below: usize| {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                (state >> 33) as usize % below
+            };
+            let spec: Vec<(Vec<usize>, Vec<usize>)> = (0..200)
+                .map(|_| {
+                    let mut entities: Vec<usize> = (0..next(3)).map(|_| next(5)).collect();
+                    let mut tags: Vec<usize> = (0..next(7)).map(|_| next(8)).collect();
+                    entities.sort_unstable();
+                    entities.dedup();
+                    tags.sort_unstable();
+                    tags.dedup();
+                    (entities, tags)
+                })
+                .collect();
+            let (articles, tags, entities) = model(&spec);
+            assert_eq!(related(&articles, &tags, &entities), by_all_pairs(&spec), "seed {seed}");
+        }
+    }
+
     #[test]
     fn an_article_that_shares_only_the_crowded_names_gets_the_newest_with_most_tags() {
         let mut spec = vec![(vec![0], vec![0, 1])];
