@@ -380,7 +380,7 @@ fn write_site(root: &Path, site: &Site) -> u64 {
 /// An upper bound on the feeds one article of `site` is in: the site's, its language's, and
 /// one for each string its front matter holds (a tag, entity, byline or deal party may each
 /// have a feed) or an entity profile holds (a mention, a parent up the place tree).
-pub(crate) fn feeds_per_article(site: &Site) -> u64 {
+fn feeds_per_article(site: &Site) -> u64 {
     let strings_of = |prefix: &'static str| {
         site.files
             .iter()
