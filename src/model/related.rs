@@ -417,17 +417,29 @@ mod tests {
 
     /// A small deterministic generator: popular and rare entities and tags, as on a news site.
     fn corpus(n: usize, seed: u64) -> Vec<(Vec<usize>, Vec<usize>)> {
+        generated(n, seed, true, (1, 6, 40), (5, 15))
+    }
+
+    /// `n` articles from a seeded generator: each names `min + r(spread)` of `ids` entities
+    /// and `r(spread)` of `ids` tags, with r uniform or skewed to small (popular) ids.
+    fn generated(
+        n: usize,
+        seed: u64,
+        skewed: bool,
+        (entity_min, entity_spread, entity_ids): (usize, usize, usize),
+        (tag_spread, tag_ids): (usize, usize),
+    ) -> Vec<(Vec<usize>, Vec<usize>)> {
         let mut state = seed;
         let mut next = move |below: usize| {
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             let r = (state >> 33) as usize % below;
-            // Skewed: small ids are popular.
-            r * r / below.max(1)
+            if skewed { r * r / below.max(1) } else { r }
         };
         (0..n)
             .map(|_| {
-                let mut entities: Vec<usize> = (0..1 + next(6)).map(|_| next(40)).collect();
-                let mut tags: Vec<usize> = (0..next(5)).map(|_| next(15)).collect();
+                let mut entities: Vec<usize> =
+                    (0..entity_min + next(entity_spread)).map(|_| next(entity_ids)).collect();
+                let mut tags: Vec<usize> = (0..next(tag_spread)).map(|_| next(tag_ids)).collect();
                 entities.sort_unstable();
                 entities.dedup();
                 tags.sort_unstable();
@@ -488,22 +500,7 @@ mod tests {
     #[test]
     fn few_crowded_entities_and_many_tags_rank_as_all_pairs_do() {
         for seed in 0..40 {
-            let mut state: u64 = seed * 7919 + 1;
-            let mut next = move |below: usize| {
-                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                (state >> 33) as usize % below
-            };
-            let spec: Vec<(Vec<usize>, Vec<usize>)> = (0..200)
-                .map(|_| {
-                    let mut entities: Vec<usize> = (0..next(3)).map(|_| next(5)).collect();
-                    let mut tags: Vec<usize> = (0..next(7)).map(|_| next(8)).collect();
-                    entities.sort_unstable();
-                    entities.dedup();
-                    tags.sort_unstable();
-                    tags.dedup();
-                    (entities, tags)
-                })
-                .collect();
+            let spec = generated(200, seed * 7919 + 1, false, (0, 3, 5), (7, 8));
             let (articles, tags, entities) = model(&spec);
             assert_eq!(related(&articles, &tags, &entities), by_all_pairs(&spec), "seed {seed}");
         }
