@@ -3,20 +3,24 @@
 //! are broken the same way in every build).
 //!
 //! In: the articles and the entity → articles and tag → articles indexes of the model. Out:
-//! each article's related articles, best first. Candidates come from those indexes, never
-//! from comparing all pairs. An article's lists are walked rare entities first, then the
-//! tags; each article met is scored exactly from its own (short) entity and tag ids, and the
-//! walk stops as soon as an article in none of the lists walked so far can no longer beat
-//! the fifth best (it shares at most one entity per entity list left, one tag per tag list
-//! left). A place that half the site names is then never walked for an article that shares
-//! two entities with five others: see docs/architecture.md.
+//! each article's related articles, best first. Nothing compares all pairs of articles, and
+//! nothing walks an article's lists one candidate at a time: a news site's entity and tag
+//! vocabulary grows far slower than its archive, so a province or a sector names thousands of
+//! articles, and candidates met one by one made the lists quadratic in the archive.
+//! Instead, an article's entity lists are added up as counters over all articles at once,
+//! 64 articles to a machine word (bit-sliced: plane `i` holds bit `i` of every count; a
+//! crowded list is added as a bitset a word at a time, a short one entry by entry). One pass
+//! over the counters finds the fifth-highest shared-entity count; the articles above it are
+//! in, and the places left go to the articles at it, by shared tags (counted the same way)
+//! and then recency. When fewer than five articles share an entity, the rest share tags
+//! only. See docs/architecture.md.
 //!
 //! `update` keeps the last lists after an edit of a few articles in place (`Model::update`):
 //! only the articles that share an entity or a tag with the old or new version of an edited
 //! one can change, and most of those only by where the edited article stands in their list.
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -25,6 +29,10 @@ use super::{Article, Entity, Site, Tag};
 
 /// How many related articles an article page lists.
 pub const RELATED_LIMIT: usize = 5;
+
+/// How many words (of 64 articles) one comparison pass covers before the fifth best is
+/// looked at again: long enough for vector code, short enough that the bar rises early.
+const WORDS_PER_RUN: usize = 8;
 
 /// Above this many edited articles, `update` computes every list again.
 const EDITS_PATCHED: usize = 64;
@@ -46,16 +54,21 @@ impl Candidate {
 
 /// The related articles of every article, by article index.
 pub fn related(articles: &[Article], tags: &[Tag], entities: &[Entity]) -> Vec<Vec<usize>> {
-    let index = Index::new(articles, tags, entities);
-    (0..articles.len())
+    all_of(&Index::new(articles, tags, entities))
+}
+
+/// The related articles of every article of `index`.
+fn all_of(index: &Index) -> Vec<Vec<usize>> {
+    (0..index.articles())
         .into_par_iter()
         .with_min_len(64)
-        .map_init(|| Scratch::new(&index), |scratch, article| index.related_of(article, scratch))
+        .map_init(|| Scratch::new(index), |scratch, article| index.related_of(article, scratch))
         .collect()
 }
 
 /// Every article's entity and tag ids in one flat list (entities first, tag ids after
-/// `entity_count`), so that scoring a candidate reads one short run of memory.
+/// `entity_count`), so that scoring a candidate reads one short run of memory; and the
+/// crowded terms' article lists as bitsets.
 struct Index<'a> {
     /// Article `a`'s terms are `terms[starts[a]..starts[a + 1]]`.
     starts: Vec<usize>,
@@ -63,6 +76,13 @@ struct Index<'a> {
     entity_count: usize,
     tags: &'a [Tag],
     entities: &'a [Entity],
+    /// Words in a bitset over the articles.
+    words: usize,
+    /// Term `t`'s bitset is `bitsets[at * words..][..words]` for `Some(at) = bitset_of[t]`:
+    /// only for terms of at least `words` articles, where a word at a time beats an entry at
+    /// a time (so they take at most as much memory as the lists themselves).
+    bitset_of: Vec<Option<usize>>,
+    bitsets: Vec<u64>,
 }
 
 impl<'a> Index<'a> {
@@ -76,7 +96,34 @@ impl<'a> Index<'a> {
             terms.extend(article.tags.iter().map(|t| t + entity_count));
         }
         starts.push(terms.len());
-        Index { starts, terms, entity_count, tags, entities }
+        let mut index = Index {
+            starts,
+            terms,
+            entity_count,
+            tags,
+            entities,
+            words: articles.len().div_ceil(64),
+            bitset_of: Vec::new(),
+            bitsets: Vec::new(),
+        };
+        let mut dense = 0;
+        index.bitset_of = (0..entity_count + tags.len())
+            .map(|term| {
+                (index.words > 0 && index.list(term).len() >= index.words).then(|| {
+                    dense += 1;
+                    dense - 1
+                })
+            })
+            .collect();
+        index.bitsets = vec![0; dense * index.words];
+        for term in 0..index.bitset_of.len() {
+            if let Some(at) = index.bitset_of[term] {
+                for &article in index.list(term) {
+                    index.bitsets[at * index.words + article / 64] |= 1 << (article % 64);
+                }
+            }
+        }
+        index
     }
 
     fn articles(&self) -> usize {
@@ -95,6 +142,11 @@ impl<'a> Index<'a> {
         }
     }
 
+    /// A crowded term's articles as a bitset, or `None` for a short list.
+    fn bitset(&self, term: usize) -> Option<&[u64]> {
+        self.bitset_of[term].map(|at| &self.bitsets[at * self.words..][..self.words])
+    }
+
     /// What `other` shares with the article whose terms `scratch` marks.
     fn score(&self, other: usize, scratch: &Scratch) -> Candidate {
         let mut candidate = Candidate { entities: 0, tags: 0, index: other };
@@ -110,54 +162,236 @@ impl<'a> Index<'a> {
         candidate
     }
 
-    /// One article's related articles: its lists are walked entities first, each kind
-    /// shortest first, until no article left unseen can beat the fifth best.
+    /// One article's related articles. Its entity lists are counted over all articles;
+    /// then, a run of words at a time, every article that shares at least as many entities
+    /// as the fifth best so far is offered with its shared tags (looked up, not counted
+    /// over all articles), and the fifth rises as they come. When fewer than five share an
+    /// entity, the rest are those that share the most tags.
     fn related_of(&self, article: usize, scratch: &mut Scratch) -> Vec<usize> {
-        scratch.start(self.terms_of(article));
-        scratch.first(article);
-        let mut lists: Vec<(bool, &[usize])> =
-            self.terms_of(article).iter().map(|&t| (t < self.entity_count, self.list(t))).collect();
-        lists.sort_by_key(|(entity, list)| (!entity, list.len()));
-        let mut left = Left {
-            entities: lists.iter().filter(|(entity, _)| *entity).count(),
-            tags: lists.iter().filter(|(entity, _)| !entity).count(),
-        };
+        let terms = self.terms_of(article);
+        let (entities, tags) = terms.split_at(terms.partition_point(|&t| t < self.entity_count));
+        let others = Others { article, articles: self.articles() };
+        scratch.entities.count(self, entities);
+        scratch.tags_of.start(self, tags);
         let mut best = Best::default();
-        'lists: for (entity, list) in lists {
-            for &other in list {
-                match best.admits(&left, other) {
-                    Admits::Yes => {}
-                    Admits::NotInThisList => break,
-                    Admits::None => break 'lists,
-                }
-                if scratch.first(other) {
-                    best.offer(self.score(other, scratch));
+        let mut w = 0;
+        while w < self.words {
+            let run = w..(w + WORDS_PER_RUN).min(self.words);
+            let bar = best.kept.get(RELATED_LIMIT - 1).map_or(1, |fifth| fifth.entities);
+            scratch.entities.compare(bar, run.clone(), &mut scratch.above, &mut scratch.equal);
+            for (w, (&above, &equal)) in run.clone().zip(scratch.above.iter().zip(&scratch.equal)) {
+                let mut bits = (above | equal) & others.mask(w);
+                while bits != 0 {
+                    let index = w * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    let entities = scratch.entities.value(index);
+                    best.offer(Candidate { entities, tags: scratch.tags_of.get(self, index), index });
                 }
             }
-            if entity {
-                left.entities -= 1;
-            } else {
-                left.tags -= 1;
+            w = run.end;
+        }
+        scratch.tags_of.finish();
+        if best.kept.len() < RELATED_LIMIT {
+            // Every article that shares an entity is in; the rest share tags only.
+            let Scratch { entities: counted, tags: tag_counts, floor, above, equal, .. } = scratch;
+            counted.compare(0, 0..self.words, above, floor);
+            tag_counts.count(self, tags);
+            let floor: &[u64] = floor;
+            let left = RELATED_LIMIT - best.kept.len();
+            for (tags, index) in tag_counts.top(left, 1, |w| floor[w] & others.mask(w), above, equal) {
+                best.offer(Candidate { entities: 0, tags, index });
             }
         }
         best.indexes()
     }
 }
 
-/// How many entity and tag lists of the article are not walked yet: an article in none of
-/// the lists walked shares at most that many.
-struct Left {
-    entities: usize,
-    tags: usize,
+/// How many of one article's tags each article has, for the few articles asked about: the
+/// short tag lists counted entry by entry, the crowded ones read from their bitsets.
+#[derive(Default)]
+struct TagsOf {
+    /// Per article, how many of the short lists hold it (zero again after `finish`).
+    counts: Vec<u32>,
+    touched: Vec<usize>,
+    /// The crowded tags (terms with a bitset).
+    crowded: Vec<usize>,
 }
 
-/// Whether an unseen article met now can still place.
-enum Admits {
-    Yes,
-    /// Only if it were newer than the fifth best: the rest of this (sorted) list is older.
-    NotInThisList,
-    /// Not even sharing every list left: the walk is over.
-    None,
+impl TagsOf {
+    fn start(&mut self, index: &Index, tags: &[usize]) {
+        self.counts.resize(index.articles(), 0);
+        self.crowded.clear();
+        for &tag in tags {
+            if index.bitset(tag).is_some() {
+                self.crowded.push(tag);
+                continue;
+            }
+            for &article in index.list(tag) {
+                if self.counts[article] == 0 {
+                    self.touched.push(article);
+                }
+                self.counts[article] += 1;
+            }
+        }
+    }
+
+    fn get(&self, index: &Index, article: usize) -> usize {
+        let (w, shift) = (article / 64, article % 64);
+        let crowded =
+            self.crowded.iter().filter_map(|&tag| index.bitset(tag)).filter(|bits| (bits[w] >> shift) & 1 == 1);
+        self.counts[article] as usize + crowded.count()
+    }
+
+    fn finish(&mut self) {
+        self.touched.drain(..).for_each(|article| self.counts[article] = 0);
+    }
+}
+
+/// The articles an article may list: every article but itself (bit positions past the last
+/// article, in the last word, are none).
+struct Others {
+    article: usize,
+    articles: usize,
+}
+
+impl Others {
+    /// Word `w`'s positions that are articles other than this one.
+    fn mask(&self, w: usize) -> u64 {
+        let mut mask = !0u64;
+        if (w + 1) * 64 > self.articles {
+            mask = (1u64 << (self.articles - w * 64)) - 1;
+        }
+        if w == self.article / 64 {
+            mask &= !(1u64 << (self.article % 64));
+        }
+        mask
+    }
+}
+
+/// For every article, how many of some lists hold it: bit-sliced, plane `i` (of `depth`)
+/// holding bit `i` of every count, 64 articles to a word.
+#[derive(Default)]
+struct Counter {
+    planes: Vec<u64>,
+    depth: usize,
+    words: usize,
+    /// What a bitset being added carries into the next plane.
+    carry: Vec<u64>,
+}
+
+impl Counter {
+    /// Counts, for every article, the lists of `terms` that hold it.
+    fn count(&mut self, index: &Index, terms: &[usize]) {
+        self.words = index.words;
+        // Enough planes that no count carries out of the top one.
+        self.depth = (usize::BITS - terms.len().leading_zeros()) as usize;
+        self.planes.clear();
+        self.planes.resize(self.depth * self.words, 0);
+        for &term in terms {
+            match index.bitset(term) {
+                Some(bitset) => self.add_bitset(bitset),
+                None => index.list(term).iter().for_each(|&article| self.add_one(article)),
+            }
+        }
+    }
+
+    /// Adds one to the count of every article in `bitset`, a word (64 articles) at a time:
+    /// plane by plane, each a straight pass that the compiler turns into vector code.
+    fn add_bitset(&mut self, bitset: &[u64]) {
+        self.carry.clear();
+        self.carry.extend_from_slice(bitset);
+        for plane in self.planes.chunks_exact_mut(self.words) {
+            let mut left = 0;
+            for (word, carry) in plane.iter_mut().zip(self.carry.iter_mut()) {
+                let next = *word & *carry;
+                *word ^= *carry;
+                *carry = next;
+                left |= next;
+            }
+            if left == 0 {
+                break;
+            }
+        }
+    }
+
+    /// Adds one to the count of `article`.
+    fn add_one(&mut self, article: usize) {
+        let bit = 1u64 << (article % 64);
+        let mut at = article / 64;
+        while at < self.planes.len() {
+            self.planes[at] ^= bit;
+            if self.planes[at] & bit != 0 {
+                break;
+            }
+            at += self.words;
+        }
+    }
+
+    /// The count of `article`.
+    fn value(&self, article: usize) -> usize {
+        let (w, shift) = (article / 64, article % 64);
+        (0..self.depth).map(|i| ((self.planes[i * self.words + w] >> shift) as usize & 1) << i).sum()
+    }
+
+    /// For the words `run`, a word at a time: the articles whose count is above `k` into
+    /// `above`, those whose count is `k` into `equal`. Plane by plane, from the top bit down,
+    /// each a straight pass over the words (vector code).
+    fn compare(&self, k: usize, run: Range<usize>, above: &mut Vec<u64>, equal: &mut Vec<u64>) {
+        let words = run.len();
+        above.clear();
+        above.resize(words, 0);
+        equal.clear();
+        equal.resize(words, if k >> self.depth == 0 { !0 } else { 0 });
+        for i in (0..self.depth).rev() {
+            let plane = &self.planes[i * self.words..][run.clone()];
+            if (k >> i) & 1 == 1 {
+                equal.iter_mut().zip(plane).for_each(|(equal, plane)| *equal &= plane);
+            } else {
+                for ((above, equal), plane) in above.iter_mut().zip(equal.iter_mut()).zip(plane) {
+                    *above |= *equal & plane;
+                    *equal &= !plane;
+                }
+            }
+        }
+    }
+
+    /// Up to `limit` articles with a count of at least `min`, among those `allowed` gives
+    /// word by word: the highest counts, ties to the newest (lowest index). As (count,
+    /// article), best first. A run of words at a time is compared with the bar (the last
+    /// one's count once `limit` are kept: a later article loses a tie), which rises as it goes.
+    fn top(
+        &self,
+        limit: usize,
+        min: usize,
+        allowed: impl Fn(usize) -> u64,
+        above: &mut Vec<u64>,
+        equal: &mut Vec<u64>,
+    ) -> Vec<(usize, usize)> {
+        let mut top: Vec<(usize, usize)> = Vec::with_capacity(limit + 1);
+        let mut w = 0;
+        while limit > 0 && w < self.words {
+            let run = w..(w + WORDS_PER_RUN).min(self.words);
+            let full = top.len() == limit;
+            let bar = if full { top[limit - 1].0 } else { min };
+            self.compare(bar, run.clone(), above, equal);
+            for (w, (&above, &equal)) in run.clone().zip(above.iter().zip(equal.iter())) {
+                let mut bits = if full { above } else { above | equal } & allowed(w);
+                while bits != 0 {
+                    let article = w * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    let count = self.value(article);
+                    if top.len() == limit && count <= top[limit - 1].0 {
+                        continue;
+                    }
+                    let at = top.partition_point(|&(kept, _)| kept >= count);
+                    top.insert(at, (count, article));
+                    top.truncate(limit);
+                }
+            }
+            w = run.end;
+        }
+        top
+    }
 }
 
 /// The best candidates so far, best first, at most `RELATED_LIMIT`.
@@ -167,16 +401,6 @@ struct Best {
 }
 
 impl Best {
-    fn admits(&self, left: &Left, index: usize) -> Admits {
-        let Some(worst) = self.kept.get(RELATED_LIMIT - 1) else { return Admits::Yes };
-        match (left.entities, left.tags).cmp(&(worst.entities, worst.tags)) {
-            Ordering::Greater => Admits::Yes,
-            Ordering::Less => Admits::None,
-            Ordering::Equal if index < worst.index => Admits::Yes,
-            Ordering::Equal => Admits::NotInThisList,
-        }
-    }
-
     fn offer(&mut self, candidate: Candidate) {
         let key = candidate.key();
         if self.kept.len() == RELATED_LIMIT && self.kept.last().is_some_and(|worst| worst.key() <= key) {
@@ -192,37 +416,45 @@ impl Best {
     }
 }
 
-/// Marks which articles one walk has seen and which terms the article has; both cleared in
-/// O(1) between walks.
+/// One thread's working memory: which terms the article has (for exact scores, cleared in
+/// O(1) between articles), and the entity and tag counters.
 struct Scratch {
-    seen: Vec<u32>,
     marked: Vec<u32>,
     stamp: u32,
+    entities: Counter,
+    tags: Counter,
+    tags_of: TagsOf,
+    /// Word masks: the articles that share no entity (see `related_of`), and one
+    /// comparison's.
+    floor: Vec<u64>,
+    above: Vec<u64>,
+    equal: Vec<u64>,
 }
 
 impl Scratch {
     fn new(index: &Index) -> Self {
-        Scratch { seen: vec![0; index.articles()], marked: vec![0; index.entity_count + index.tags.len()], stamp: 0 }
+        Scratch {
+            marked: vec![0; index.entity_count + index.tags.len()],
+            stamp: 0,
+            entities: Counter::default(),
+            tags: Counter::default(),
+            tags_of: TagsOf::default(),
+            floor: Vec::new(),
+            above: Vec::new(),
+            equal: Vec::new(),
+        }
     }
 
-    /// Starts a walk for the article with `terms`.
+    /// Starts on the article with `terms`.
     fn start(&mut self, terms: &[usize]) {
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
-            self.seen.iter_mut().for_each(|s| *s = 0);
             self.marked.iter_mut().for_each(|s| *s = 0);
             self.stamp = 1;
         }
         for &term in terms {
             self.marked[term] = self.stamp;
         }
-    }
-
-    /// True the first time `article` is offered in this walk.
-    fn first(&mut self, article: usize) -> bool {
-        let fresh = self.seen[article] != self.stamp;
-        self.seen[article] = self.stamp;
-        fresh
     }
 }
 
@@ -458,6 +690,50 @@ mod tests {
         }
     }
 
+    /// A counter of `lists` over `articles`: each list added a word at a time or an entry at a
+    /// time as `as_bitset` says.
+    fn counted(articles: usize, lists: &[Vec<usize>], as_bitset: impl Fn(usize) -> bool) -> Counter {
+        let words = articles.div_ceil(64);
+        let depth = (usize::BITS - lists.len().leading_zeros()) as usize;
+        let mut counter = Counter { planes: vec![0; depth * words], depth, words, carry: Vec::new() };
+        for (at, list) in lists.iter().enumerate() {
+            if as_bitset(at) {
+                let mut bitset = vec![0u64; words];
+                list.iter().for_each(|&a| bitset[a / 64] |= 1 << (a % 64));
+                counter.add_bitset(&bitset);
+            } else {
+                list.iter().for_each(|&a| counter.add_one(a));
+            }
+        }
+        counter
+    }
+
+    #[test]
+    fn counts_added_a_word_or_an_entry_at_a_time_are_the_counts() {
+        for seed in 0..20u64 {
+            let articles = 64 * (seed as usize % 3) + 1 + seed as usize * 7;
+            let spec = generated(articles, seed, seed % 2 == 0, (0, 9, 40), (1, 1));
+            let lists: Vec<Vec<usize>> =
+                (0..40).map(|e| (0..articles).filter(|&a| spec[a].0.contains(&e)).collect()).collect();
+            let counter = counted(articles, &lists, |at| (at + seed as usize).is_multiple_of(3));
+            for article in 0..articles {
+                let expected = lists.iter().filter(|list| list.contains(&article)).count();
+                assert_eq!(counter.value(article), expected, "seed {seed}, article {article}");
+            }
+            let (mut above, mut equal) = (Vec::new(), Vec::new());
+            for k in 0..4 {
+                let from = seed as usize % counter.words;
+                counter.compare(k, from..counter.words, &mut above, &mut equal);
+                for article in from * 64..articles {
+                    let expected = lists.iter().filter(|list| list.contains(&article)).count();
+                    let (w, bit) = (article / 64 - from, 1u64 << (article % 64));
+                    assert_eq!(above[w] & bit != 0, expected > k, "seed {seed}, article {article}, above {k}");
+                    assert_eq!(equal[w] & bit != 0, expected == k, "seed {seed}, article {article}, equal {k}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn shared_entities_outrank_shared_tags_and_ties_go_to_the_newest() {
         let spec = vec![
@@ -490,6 +766,17 @@ mod tests {
     fn a_place_on_half_the_articles_and_a_tag_on_all_rank_as_all_pairs_do() {
         for seed in 0..30 {
             let spec = crowded(150, seed);
+            let (articles, tags, entities) = model(&spec);
+            assert_eq!(related(&articles, &tags, &entities), by_all_pairs(&spec), "seed {seed}");
+        }
+    }
+
+    /// More articles than one run of words holds (the bar rises between runs), with the
+    /// crowded names.
+    #[test]
+    fn a_site_of_many_runs_of_words_ranks_as_all_pairs_does() {
+        for seed in 0..3 {
+            let spec = crowded(64 * WORDS_PER_RUN * 2 + 77, seed);
             let (articles, tags, entities) = model(&spec);
             assert_eq!(related(&articles, &tags, &entities), by_all_pairs(&spec), "seed {seed}");
         }
