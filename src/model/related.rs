@@ -162,88 +162,32 @@ impl<'a> Index<'a> {
         candidate
     }
 
-    /// One article's related articles. Its entity lists are counted over all articles;
-    /// then, a run of words at a time, every article that shares at least as many entities
-    /// as the fifth best so far is offered with its shared tags (looked up, not counted
-    /// over all articles), and the fifth rises as they come. When fewer than five share an
-    /// entity, the rest are those that share the most tags.
+    /// One article's related articles. Its entity and tag lists are counted over all
+    /// articles; the first words (the newest articles) give five candidates, and then, a run
+    /// of words at a time, every article that beats the fifth best so far is offered, so the
+    /// bar rises as they come.
     fn related_of(&self, article: usize, scratch: &mut Scratch) -> Vec<usize> {
         let terms = self.terms_of(article);
         let (entities, tags) = terms.split_at(terms.partition_point(|&t| t < self.entity_count));
-        let others = Others { article, articles: self.articles() };
         scratch.entities.count(self, entities);
-        scratch.tags_of.start(self, tags);
+        scratch.tags.count(self, tags);
+        let others = Others { article, articles: self.articles() };
         let mut best = Best::default();
         let mut w = 0;
-        while w < self.words {
+        while w < self.words && best.kept.len() < RELATED_LIMIT {
+            let shares = scratch.entities.nonzero(w) | scratch.tags.nonzero(w);
+            scratch.offer_word(w, shares & others.mask(w), &mut best);
+            w += 1;
+        }
+        while let Some(&fifth) = best.kept.get(RELATED_LIMIT - 1).filter(|_| w < self.words) {
             let run = w..(w + WORDS_PER_RUN).min(self.words);
-            let bar = best.kept.get(RELATED_LIMIT - 1).map_or(1, |fifth| fifth.entities);
-            scratch.entities.compare(bar, run.clone(), &mut scratch.above, &mut scratch.equal);
-            for (w, (&above, &equal)) in run.clone().zip(scratch.above.iter().zip(&scratch.equal)) {
-                let mut bits = (above | equal) & others.mask(w);
-                while bits != 0 {
-                    let index = w * 64 + bits.trailing_zeros() as usize;
-                    bits &= bits - 1;
-                    let entities = scratch.entities.value(index);
-                    best.offer(Candidate { entities, tags: scratch.tags_of.get(self, index), index });
-                }
+            scratch.beating(fifth, run.clone());
+            for (w, &bits) in run.clone().zip(&scratch.masks[0]).filter(|(_, bits)| **bits != 0) {
+                scratch.offer_word(w, bits & others.mask(w), &mut best);
             }
             w = run.end;
         }
-        scratch.tags_of.finish();
-        if best.kept.len() < RELATED_LIMIT {
-            // Every article that shares an entity is in; the rest share tags only.
-            let Scratch { entities: counted, tags: tag_counts, floor, above, equal, .. } = scratch;
-            counted.compare(0, 0..self.words, above, floor);
-            tag_counts.count(self, tags);
-            let floor: &[u64] = floor;
-            let left = RELATED_LIMIT - best.kept.len();
-            for (tags, index) in tag_counts.top(left, 1, |w| floor[w] & others.mask(w), above, equal) {
-                best.offer(Candidate { entities: 0, tags, index });
-            }
-        }
         best.indexes()
-    }
-}
-
-/// How many of one article's tags each article has, for the few articles asked about: the
-/// short tag lists counted entry by entry, the crowded ones read from their bitsets.
-#[derive(Default)]
-struct TagsOf {
-    /// Per article, how many of the short lists hold it (zero again after `finish`).
-    counts: Vec<u32>,
-    touched: Vec<usize>,
-    /// The crowded tags (terms with a bitset).
-    crowded: Vec<usize>,
-}
-
-impl TagsOf {
-    fn start(&mut self, index: &Index, tags: &[usize]) {
-        self.counts.resize(index.articles(), 0);
-        self.crowded.clear();
-        for &tag in tags {
-            if index.bitset(tag).is_some() {
-                self.crowded.push(tag);
-                continue;
-            }
-            for &article in index.list(tag) {
-                if self.counts[article] == 0 {
-                    self.touched.push(article);
-                }
-                self.counts[article] += 1;
-            }
-        }
-    }
-
-    fn get(&self, index: &Index, article: usize) -> usize {
-        let (w, shift) = (article / 64, article % 64);
-        let crowded =
-            self.crowded.iter().filter_map(|&tag| index.bitset(tag)).filter(|bits| (bits[w] >> shift) & 1 == 1);
-        self.counts[article] as usize + crowded.count()
-    }
-
-    fn finish(&mut self) {
-        self.touched.drain(..).for_each(|article| self.counts[article] = 0);
     }
 }
 
@@ -333,6 +277,11 @@ impl Counter {
         (0..self.depth).map(|i| ((self.planes[i * self.words + w] >> shift) as usize & 1) << i).sum()
     }
 
+    /// Of word `w`'s 64 articles, those in any of the lists.
+    fn nonzero(&self, w: usize) -> u64 {
+        (0..self.depth).fold(0, |any, i| any | self.planes[i * self.words + w])
+    }
+
     /// For the words `run`, a word at a time: the articles whose count is above `k` into
     /// `above`, those whose count is `k` into `equal`. Plane by plane, from the top bit down,
     /// each a straight pass over the words (vector code).
@@ -353,44 +302,6 @@ impl Counter {
                 }
             }
         }
-    }
-
-    /// Up to `limit` articles with a count of at least `min`, among those `allowed` gives
-    /// word by word: the highest counts, ties to the newest (lowest index). As (count,
-    /// article), best first. A run of words at a time is compared with the bar (the last
-    /// one's count once `limit` are kept: a later article loses a tie), which rises as it goes.
-    fn top(
-        &self,
-        limit: usize,
-        min: usize,
-        allowed: impl Fn(usize) -> u64,
-        above: &mut Vec<u64>,
-        equal: &mut Vec<u64>,
-    ) -> Vec<(usize, usize)> {
-        let mut top: Vec<(usize, usize)> = Vec::with_capacity(limit + 1);
-        let mut w = 0;
-        while limit > 0 && w < self.words {
-            let run = w..(w + WORDS_PER_RUN).min(self.words);
-            let full = top.len() == limit;
-            let bar = if full { top[limit - 1].0 } else { min };
-            self.compare(bar, run.clone(), above, equal);
-            for (w, (&above, &equal)) in run.clone().zip(above.iter().zip(equal.iter())) {
-                let mut bits = if full { above } else { above | equal } & allowed(w);
-                while bits != 0 {
-                    let article = w * 64 + bits.trailing_zeros() as usize;
-                    bits &= bits - 1;
-                    let count = self.value(article);
-                    if top.len() == limit && count <= top[limit - 1].0 {
-                        continue;
-                    }
-                    let at = top.partition_point(|&(kept, _)| kept >= count);
-                    top.insert(at, (count, article));
-                    top.truncate(limit);
-                }
-            }
-            w = run.end;
-        }
-        top
     }
 }
 
@@ -423,12 +334,8 @@ struct Scratch {
     stamp: u32,
     entities: Counter,
     tags: Counter,
-    tags_of: TagsOf,
-    /// Word masks: the articles that share no entity (see `related_of`), and one
-    /// comparison's.
-    floor: Vec<u64>,
-    above: Vec<u64>,
-    equal: Vec<u64>,
+    /// Word masks of one comparison: entities above and at a count, tags above and at one.
+    masks: [Vec<u64>; 4],
 }
 
 impl Scratch {
@@ -438,10 +345,27 @@ impl Scratch {
             stamp: 0,
             entities: Counter::default(),
             tags: Counter::default(),
-            tags_of: TagsOf::default(),
-            floor: Vec::new(),
-            above: Vec::new(),
-            equal: Vec::new(),
+            masks: Default::default(),
+        }
+    }
+
+    /// Offers the articles of word `w` that `bits` marks, with their counts.
+    fn offer_word(&self, w: usize, mut bits: u64, best: &mut Best) {
+        while bits != 0 {
+            let index = w * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            best.offer(Candidate { entities: self.entities.value(index), tags: self.tags.value(index), index });
+        }
+    }
+
+    /// In the words `run`, the articles that share more than `fifth` does: more entities, or
+    /// as many and more tags (a later article loses a tie). Left in `masks[0]`, word by word.
+    fn beating(&mut self, fifth: Candidate, run: Range<usize>) {
+        let [beating, entities_equal, tags_above, tags_equal] = &mut self.masks;
+        self.entities.compare(fifth.entities, run.clone(), beating, entities_equal);
+        self.tags.compare(fifth.tags, run, tags_above, tags_equal);
+        for ((beating, equal), tags) in beating.iter_mut().zip(entities_equal.iter()).zip(tags_above.iter()) {
+            *beating |= *equal & tags;
         }
     }
 
