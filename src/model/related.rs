@@ -7,13 +7,13 @@
 //! nothing walks an article's lists one candidate at a time: a news site's entity and tag
 //! vocabulary grows far slower than its archive, so a province or a sector names thousands of
 //! articles, and candidates met one by one made the lists quadratic in the archive.
-//! Instead, an article's entity lists are added up as counters over all articles at once,
-//! 64 articles to a machine word (bit-sliced: plane `i` holds bit `i` of every count; a
-//! crowded list is added as a bitset a word at a time, a short one entry by entry). One pass
-//! over the counters finds the fifth-highest shared-entity count; the articles above it are
-//! in, and the places left go to the articles at it, by shared tags (counted the same way)
-//! and then recency. When fewer than five articles share an entity, the rest share tags
-//! only. See docs/architecture.md.
+//! Instead, an article's entity lists and tag lists are added up as counters over all
+//! articles at once, 64 articles to a machine word (bit-sliced: plane `i` holds bit `i` of
+//! every count; a crowded list is added as a bitset a word at a time, a short one entry by
+//! entry). The newest articles give five candidates; then one comparison of the counters
+//! with the fifth best so far (more shared entities, or as many and more shared tags), a run
+//! of words at a time, marks every article that beats it, and the bar rises as they come.
+//! Still quadratic in the archive, but at about 1/64 of the constant: see BENCHMARKS.md.
 //!
 //! `update` keeps the last lists after an edit of a few articles in place (`Model::update`):
 //! only the articles that share an entity or a tag with the old or new version of an edited
