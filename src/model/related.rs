@@ -54,15 +54,11 @@ impl Candidate {
 
 /// The related articles of every article, by article index.
 pub fn related(articles: &[Article], tags: &[Tag], entities: &[Entity]) -> Vec<Vec<usize>> {
-    all_of(&Index::new(articles, tags, entities))
-}
-
-/// The related articles of every article of `index`.
-fn all_of(index: &Index) -> Vec<Vec<usize>> {
-    (0..index.articles())
+    let index = Index::new(articles, tags, entities);
+    (0..articles.len())
         .into_par_iter()
         .with_min_len(64)
-        .map_init(|| Scratch::new(index), |scratch, article| index.related_of(article, scratch))
+        .map_init(|| Scratch::new(&index), |scratch, article| index.related_of(article, scratch))
         .collect()
 }
 
@@ -106,22 +102,16 @@ impl<'a> Index<'a> {
             bitset_of: Vec::new(),
             bitsets: Vec::new(),
         };
-        let mut dense = 0;
-        index.bitset_of = (0..entity_count + tags.len())
-            .map(|term| {
-                (index.words > 0 && index.list(term).len() >= index.words).then(|| {
-                    dense += 1;
-                    dense - 1
-                })
-            })
-            .collect();
-        index.bitsets = vec![0; dense * index.words];
-        for term in 0..index.bitset_of.len() {
-            if let Some(at) = index.bitset_of[term] {
-                for &article in index.list(term) {
-                    index.bitsets[at * index.words + article / 64] |= 1 << (article % 64);
-                }
+        for term in 0..entity_count + tags.len() {
+            let list = index.list(term);
+            if index.words == 0 || list.len() < index.words {
+                index.bitset_of.push(None);
+                continue;
             }
+            let at = index.bitsets.len();
+            index.bitset_of.push(Some(at / index.words));
+            index.bitsets.resize(at + index.words, 0);
+            list.iter().for_each(|&article| index.bitsets[at + article / 64] |= 1 << (article % 64));
         }
         index
     }
