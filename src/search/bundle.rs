@@ -23,8 +23,8 @@ use std::sync::Arc;
 
 use super::page::{Locations, PageWord, Record};
 
-/// Pagefind's version, written into the meta file; the JS compares it with its own.
-pub const PAGEFIND_VERSION: &str = "1.6.0";
+/// Pagefind's version, written into the meta file; the JS (of the same crate) compares it with its own.
+const PAGEFIND_VERSION: &str = super::client::VERSION;
 /// A chunk of the word index is cut after this many locations (Pagefind's default).
 const CHUNK_SIZE: usize = 20_000;
 /// Result cards per fragment file: a few per file keep a 10,000-article site far below a static

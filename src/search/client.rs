@@ -1,71 +1,63 @@
-//! Pagefind's browser side (JS, WASM, UI styles) from the pinned `pagefind` crate.
+//! Pagefind's browser side (JS, WASM, UI styles) from the pinned `pagefind` crate's source.
 //!
-//! The crate keeps its client files private; its API hands them out with a built index. So
-//! gazette builds a throwaway index of one tiny page per language (cheap) and keeps only the
-//! client files: `pagefind.js`, `pagefind-ui.js`, `wasm.<language>.pagefind`, … Nothing of
-//! Pagefind is copied into this repository, and its version is the one `Cargo.toml` pins.
-//! The result is kept for the life of the process (`serve` rebuilds often).
-
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
-
-use pagefind::api::PagefindIndex;
+//! `build.rs` finds the crate's `vendor/` folder and writes the table included below: each
+//! file under the name Pagefind's own indexer gives it in its output, `pagefind.js` and
+//! `pagefind-worker.js` put together and minified as Pagefind does. Nothing of Pagefind is
+//! copied into this repository, and its version is the one `Cargo.toml` pins.
 
 use super::bundle::File;
 
-type Cache = Mutex<HashMap<Vec<String>, Vec<File>>>;
+include!(concat!(env!("OUT_DIR"), "/pagefind_client.rs"));
 
-/// The client files for bundles in these languages, or why Pagefind could not give them.
-pub fn files(languages: &[String]) -> Result<Vec<File>, String> {
-    static CACHE: OnceLock<Cache> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(files) = cache.lock().ok().and_then(|c| c.get(languages).cloned()) {
-        return Ok(files);
+/// The client files for a bundle in this language: the scripts and styles, the generic WASM and,
+/// when Pagefind stems the language (`pt-br` by `pt`), the language's own WASM.
+pub(crate) fn files(language: &str) -> Vec<File> {
+    let mut files: Vec<File> =
+        FILES.iter().map(|(name, contents)| File::new(name.to_string(), contents.to_vec())).collect();
+    files.extend(wasm("unknown").map(|contents| File::new("wasm.unknown.pagefind".to_string(), contents)));
+    if language != "unknown" {
+        let base = language.split('-').next().unwrap_or(language);
+        files.extend(wasm(base).map(|contents| File::new(format!("wasm.{language}.pagefind"), contents)));
     }
-    let files = from_pagefind(languages)?;
-    if let Ok(mut cache) = cache.lock() {
-        cache.insert(languages.to_vec(), files.clone());
-    }
-    Ok(files)
+    files
 }
 
-fn from_pagefind(languages: &[String]) -> Result<Vec<File>, String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .map_err(|error| format!("cannot start Pagefind's runtime: {error}"))?;
-    runtime.block_on(async {
-        let mut index = PagefindIndex::new(None).map_err(|error| format!("{error:#}"))?;
-        for (i, language) in languages.iter().enumerate() {
-            let html = format!("<html lang=\"{language}\"><body><p>gazette</p></body></html>");
-            index.add_html_file(None, Some(format!("/{i}/")), html).await.map_err(|error| format!("{error:#}"))?;
-        }
-        let files = index.get_files().await.map_err(|error| format!("{error:#}"))?;
-        Ok(files
-            .into_iter()
-            .map(|file| File::new(file.filename.to_string_lossy().replace('\\', "/"), file.contents))
-            .filter(|file| is_client_file(&file.path))
-            .collect())
-    })
-}
-
-/// Whether a file of Pagefind's output is part of its client rather than index data.
-pub fn is_client_file(path: &str) -> bool {
-    !(path == "pagefind-entry.json"
-        || path.ends_with(".pf_meta")
-        || ["index/", "fragment/", "filter/", "playground/"].iter().any(|dir| path.starts_with(dir)))
+fn wasm(language: &str) -> Option<Vec<u8>> {
+    WASM.iter().find(|(name, _)| *name == language).map(|(_, contents)| contents.to_vec())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn names(language: &str) -> Vec<String> {
+        files(language).into_iter().map(|f| f.path).collect()
+    }
+
     #[test]
-    fn index_data_of_the_throwaway_index_is_dropped() {
-        assert!(!is_client_file("pagefind-entry.json"));
-        assert!(!is_client_file("pagefind.zh_65e2805681.pf_meta"));
-        assert!(!is_client_file("fragment/zh_f16230f.pf_fragment"));
-        assert!(is_client_file("pagefind-ui.js"));
-        assert!(is_client_file("wasm.unknown.pagefind"));
+    fn a_stemmed_language_gets_its_wasm_under_its_full_name() {
+        let names = names("pt-br");
+        assert!(names.contains(&"wasm.pt-br.pagefind".to_string()), "{names:?}");
+        assert!(names.contains(&"wasm.unknown.pagefind".to_string()), "{names:?}");
+        assert!(
+            names.contains(&"pagefind.js".to_string()) && names.contains(&"pagefind-ui.css".to_string()),
+            "{names:?}"
+        );
+    }
+
+    #[test]
+    fn a_language_without_a_stemmer_gets_only_the_generic_wasm() {
+        let wasm: Vec<String> = names("zh").into_iter().filter(|n| n.starts_with("wasm.")).collect();
+        assert_eq!(wasm, ["wasm.unknown.pagefind"]);
+    }
+
+    #[test]
+    fn the_scripts_carry_pagefinds_version_and_the_wasm_is_gzipped() {
+        let files = files("en");
+        let script =
+            files.iter().find(|f| f.path == "pagefind.js").map(|f| String::from_utf8_lossy(&f.contents).into_owned());
+        assert!(script.is_some_and(|s| s.contains(&format!("pagefind_version=\"{VERSION}\""))));
+        let wasm = files.iter().find(|f| f.path == "wasm.en.pagefind").map(|f| f.contents.clone()).unwrap_or_default();
+        assert_eq!(wasm.get(..2), Some(&[0x1f, 0x8b][..]), "gzip magic");
     }
 }

@@ -33,7 +33,7 @@ impl<'a> Indexer<'a> {
         let records = records(self.site, &mut cache);
         // The records are then shared with no one, and the bundle moves their words.
         cache.clear();
-        let files = files(records)?;
+        let files = files(records);
         writer.create_dirs(files.iter().map(|f| f.path.as_str()))?;
         files
             .into_par_iter()
@@ -50,7 +50,7 @@ impl<'a> Indexer<'a> {
 
 /// Every file of the site's search index, by its path below the output root; `cache` gives
 /// the records of unchanged articles and keeps this site's.
-pub fn site_files(site: &Site, cache: &mut Records) -> Result<Vec<File>, Diagnostic> {
+pub fn site_files(site: &Site, cache: &mut Records) -> Vec<File> {
     files(records(site, cache))
 }
 
@@ -85,12 +85,12 @@ pub fn records(site: &Site, cache: &mut Records) -> Vec<(Bundle, Vec<Arc<Record>
 }
 
 /// The files of every bundle, the client's included.
-pub fn files(bundles: Vec<(Bundle, Vec<Arc<Record>>)>) -> Result<Vec<File>, Diagnostic> {
+pub fn files(bundles: Vec<(Bundle, Vec<Arc<Record>>)>) -> Vec<File> {
     let mut files = Vec::new();
     for (i, (bundle, records)) in bundles.into_iter().enumerate() {
         let language = bundle.language.to_lowercase();
         let (bundle_files, entry) = bundle::write(records, &language);
-        let client = client::files(std::slice::from_ref(&language)).map_err(index_error)?;
+        let client = client::files(&language);
         let has_wasm = |language: &str| client.iter().any(|f| f.path == format!("wasm.{language}.pagefind"));
         let entry_json = bundle::entry_json(std::slice::from_ref(&entry), has_wasm);
         let dir = &bundle.dir;
@@ -100,10 +100,5 @@ pub fn files(bundles: Vec<(Bundle, Vec<Arc<Record>>)>) -> Result<Vec<File>, Diag
         let client = client.into_iter().filter(|f| i == 0 || f.path.starts_with("wasm."));
         files.extend(client.chain(bundle_files).map(|f| File { path: format!("{dir}{}", f.path), ..f }));
     }
-    Ok(files)
-}
-
-fn index_error(message: String) -> Diagnostic {
-    Diagnostic::error("E090", format!("search index: {message}"))
-        .hint("this is likely a bug in gazette or Pagefind: please report it with the page named")
+    files
 }

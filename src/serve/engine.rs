@@ -363,7 +363,7 @@ impl Engine {
         if !site.config.search {
             return Ok(Vec::new());
         }
-        let files = search::site_files(site, records)?;
+        let files = search::site_files(site, records);
         let served = self.served.read().unwrap_or_else(PoisonError::into_inner);
         let known = |path: &str| match served.files.get(path) {
             Some((_, Served::Bytes(bytes))) => Some(bytes.clone()),
