@@ -3,17 +3,23 @@
 //! are broken the same way in every build).
 //!
 //! In: the articles and the entity → articles and tag → articles indexes of the model. Out:
-//! each article's related articles, best first. Nothing compares all pairs of articles, and
-//! nothing walks an article's lists one candidate at a time: a news site's entity and tag
-//! vocabulary grows far slower than its archive, so a province or a sector names thousands of
-//! articles, and candidates met one by one made the lists quadratic in the archive.
-//! Instead, an article's entity lists and tag lists are added up as counters over all
-//! articles at once, 64 articles to a machine word (bit-sliced: plane `i` holds bit `i` of
-//! every count; a crowded list is added as a bitset a word at a time, a short one entry by
-//! entry). The newest articles give five candidates; then one comparison of the counters
-//! with the fifth best so far (more shared entities, or as many and more shared tags), a run
-//! of words at a time, marks every article that beats it, and the bar rises as they come.
-//! Still quadratic in the archive, but at about 1/64 of the constant: see BENCHMARKS.md.
+//! each article's related articles, best first. Nothing compares all pairs of articles. A news
+//! site's vocabulary grows far slower than its archive, so a province, a sector or a bank
+//! names thousands of articles: nothing walks a crowded list one candidate at a time either.
+//!
+//! Usually an article's rarer entities (those on at most 1/16 of the site) settle its list:
+//! the articles on those lists are counted an entry at a time and scored exactly, most shared
+//! rare entities first, until the fifth best shares more entities than an article not yet
+//! scored can (`by_rare_entities`). That costs the length of the rare lists.
+//!
+//! Otherwise (no rare entity, or a list decided by crowded names and tags), the article's
+//! entity lists and tag lists are added up as counters over all articles at once, 64 articles
+//! to a machine word (bit-sliced: plane `i` holds bit `i` of every count; a crowded list is
+//! added as a bitset a word at a time, a short one entry by entry). The newest articles give
+//! five candidates; then one comparison of the counters with the fifth best so far (more
+//! shared entities, or as many and more shared tags), a run of words at a time, marks every
+//! article that beats it, and the bar rises as they come (`by_counters`). That is quadratic in
+//! the archive, at about 1/64 of the constant: see BENCHMARKS.md.
 //!
 //! `update` keeps the last lists after an edit of a few articles in place (`Model::update`):
 //! only the articles that share an entity or a tag with the old or new version of an edited
@@ -152,11 +158,77 @@ impl<'a> Index<'a> {
         candidate
     }
 
-    /// One article's related articles. Its entity and tag lists are counted over all
-    /// articles; the first words (the newest articles) give five candidates, and then, a run
-    /// of words at a time, every article that beats the fifth best so far is offered, so the
-    /// bar rises as they come.
+    /// One article's related articles: from its rarer entities when they settle the list
+    /// (the usual case), else by counting all its lists.
     fn related_of(&self, article: usize, scratch: &mut Scratch) -> Vec<usize> {
+        match self.by_rare_entities(article, scratch) {
+            Some(list) => list,
+            None => self.by_counters(article, scratch),
+        }
+    }
+
+    /// The related articles when the article's rarer entities settle them, else `None`.
+    /// The articles on the rarer entity lists (those of at most 1/16 of the site) are counted
+    /// one entry at a time and scored exactly, most shared rare entities first. An article
+    /// not scored yet shares at most the current count less one rare entity, plus every
+    /// crowded one; once the fifth best shares more entities than that, nothing unseen can
+    /// beat it. The work is the length of the rare lists, not the size of the site.
+    fn by_rare_entities(&self, article: usize, scratch: &mut Scratch) -> Option<Vec<usize>> {
+        let terms = self.terms_of(article);
+        let (entities, tags) = terms.split_at(terms.partition_point(|&t| t < self.entity_count));
+        // The counts are bytes (a small working set); an article naming more is counted the other way.
+        if entities.len() > usize::from(u8::MAX) || tags.len() > usize::from(u8::MAX) {
+            return None;
+        }
+        let rare = self.articles() / 16;
+        let (rare_entities, crowded_entities): (Vec<usize>, Vec<usize>) =
+            entities.iter().partition(|&&entity| self.list(entity).len() <= rare);
+        scratch.rare.count(self, &rare_entities);
+        let top = scratch.rare.bucket();
+        // Tags are scored from their bitsets where they have one, else counted the same way.
+        let (short_tags, crowded_tags): (Vec<usize>, Vec<usize>) =
+            tags.iter().partition(|&&tag| self.bitset(tag).is_none());
+        scratch.tags_short.count(self, &short_tags);
+        let crowded_entity_sets: Vec<&[u64]> = crowded_entities.iter().filter_map(|&e| self.bitset(e)).collect();
+        let tag_sets: Vec<&[u64]> = crowded_tags.iter().filter_map(|&t| self.bitset(t)).collect();
+        let shared = |bitsets: &[&[u64]], other: usize| {
+            let (w, shift) = (other / 64, other % 64);
+            bitsets.iter().map(|bitset| (bitset[w] >> shift) as usize & 1).sum::<usize>()
+        };
+        let mut best = Best::default();
+        let offer = |other: usize, count: usize, best: &mut Best| {
+            let entities = count + shared(&crowded_entity_sets, other);
+            if other == article || best.kept.get(RELATED_LIMIT - 1).is_some_and(|fifth| entities < fifth.entities) {
+                return;
+            }
+            let tags = usize::from(scratch.tags_short.counts[other]) + shared(&tag_sets, other);
+            best.offer(Candidate { entities, tags, index: other });
+        };
+        let settled_above = |unseen_at_most: usize, best: &Best| {
+            best.kept.get(RELATED_LIMIT - 1).is_some_and(|fifth| fifth.entities > unseen_at_most)
+        };
+        let mut settled = false;
+        for count in (2..=top).rev() {
+            scratch.rare.buckets[count].iter().for_each(|&other| offer(other, count, &mut best));
+            settled = settled_above(count - 1 + crowded_entities.len(), &best);
+            if settled {
+                break;
+            }
+        }
+        if !settled {
+            scratch.rare.once(self, &rare_entities).for_each(|other| offer(other, 1, &mut best));
+            settled = settled_above(crowded_entities.len(), &best);
+        }
+        scratch.rare.clear(self, &rare_entities);
+        scratch.tags_short.clear(self, &short_tags);
+        settled.then(|| best.indexes())
+    }
+
+    /// One article's related articles by counting all its lists. Its entity and tag lists are
+    /// counted over all articles; the first words (the newest articles) give five candidates,
+    /// and then, a run of words at a time, every article that beats the fifth best so far is
+    /// offered, so the bar rises as they come.
+    fn by_counters(&self, article: usize, scratch: &mut Scratch) -> Vec<usize> {
         let terms = self.terms_of(article);
         let (entities, tags) = terms.split_at(terms.partition_point(|&t| t < self.entity_count));
         scratch.entities.count(self, entities);
@@ -318,10 +390,14 @@ impl Best {
 }
 
 /// One thread's working memory: which terms the article has (for exact scores, cleared in
-/// O(1) between articles), and the entity and tag counters.
+/// O(1) between articles), the rare entities' counts, and the entity and tag counters.
 struct Scratch {
     marked: Vec<u32>,
     stamp: u32,
+    /// Per article, how many of the article's rare entity lists hold it, and of its tag lists
+    /// too short for a bitset.
+    rare: EntryCounts,
+    tags_short: EntryCounts,
     entities: Counter,
     tags: Counter,
     /// Word masks of one comparison: entities above and at a count, tags above and at one.
@@ -333,6 +409,8 @@ impl Scratch {
         Scratch {
             marked: vec![0; index.entity_count + index.tags.len()],
             stamp: 0,
+            rare: EntryCounts::new(index.articles()),
+            tags_short: EntryCounts::new(index.articles()),
             entities: Counter::default(),
             tags: Counter::default(),
             masks: Default::default(),
@@ -369,6 +447,60 @@ impl Scratch {
         for &term in terms {
             self.marked[term] = self.stamp;
         }
+    }
+}
+
+/// For every article, how many of some short lists hold it, counted an entry at a time: the
+/// work is the lists' length. `clear` with the same lists makes every count zero again.
+struct EntryCounts {
+    /// At most 255 lists are counted (`by_rare_entities` checks).
+    counts: Vec<u8>,
+    /// The articles counted more than once, each once.
+    multiple: Vec<usize>,
+    /// After `bucket`: the articles counted more than once by count.
+    buckets: Vec<Vec<usize>>,
+}
+
+impl EntryCounts {
+    fn new(articles: usize) -> Self {
+        EntryCounts { counts: vec![0; articles], multiple: Vec::new(), buckets: Vec::new() }
+    }
+
+    /// Adds the lists of `terms`.
+    fn count(&mut self, index: &Index, terms: &[usize]) {
+        for &term in terms {
+            for &other in index.list(term) {
+                let count = self.counts[other];
+                if count == 1 {
+                    self.multiple.push(other);
+                }
+                self.counts[other] = count + 1;
+            }
+        }
+    }
+
+    /// Puts the articles counted more than once into `buckets` by count; the highest count.
+    fn bucket(&mut self) -> usize {
+        let top = self.multiple.iter().map(|&other| self.counts[other]).max().map_or(1, usize::from);
+        self.buckets.iter_mut().for_each(Vec::clear);
+        self.buckets.resize_with(self.buckets.len().max(top + 1), Vec::new);
+        for &other in &self.multiple {
+            self.buckets[usize::from(self.counts[other])].push(other);
+        }
+        top
+    }
+
+    /// The articles counted exactly once (each is on one of the lists).
+    fn once<'s>(&'s self, index: &'s Index, terms: &'s [usize]) -> impl Iterator<Item = usize> + 's {
+        terms.iter().flat_map(|&term| index.list(term)).copied().filter(|&other| self.counts[other] == 1)
+    }
+
+    /// Every count back to zero, by the lists of `terms` as counted.
+    fn clear(&mut self, index: &Index, terms: &[usize]) {
+        for &term in terms {
+            index.list(term).iter().for_each(|&other| self.counts[other] = 0);
+        }
+        self.multiple.clear();
     }
 }
 
@@ -713,6 +845,20 @@ mod tests {
         spec.extend((0..40).map(|at| (vec![0], if at % 7 == 3 { vec![0, 1] } else { vec![0] })));
         let (articles, tags, entities) = model(&spec);
         assert_eq!(related(&articles, &tags, &entities)[0], vec![4, 11, 18, 25, 32]);
+    }
+
+    /// Rare entities alone would give the five articles that share entity 1; but article 6
+    /// shares as many entities (the crowded 0) and a tag more, so it must come first.
+    #[test]
+    fn a_crowded_entity_keeps_the_rare_entities_from_settling_the_list_too_soon() {
+        let mut spec = vec![(vec![0, 1], vec![0])];
+        spec.extend((1..=5).map(|_| (vec![1], vec![])));
+        spec.push((vec![0], vec![0]));
+        spec.extend((7..100).map(|_| (vec![0], vec![1])));
+        let (articles, tags, entities) = model(&spec);
+        let related = related(&articles, &tags, &entities);
+        assert_eq!(related, by_all_pairs(&spec));
+        assert_eq!(related[0], vec![6, 1, 2, 3, 4]);
     }
 
     /// The terms (`Index` ids) of `spec`'s article in a site of `entities` and `tags`.
