@@ -268,7 +268,7 @@ impl Engine {
         let mut run = Run::default();
         let (compiled, cards, own_hashes, search) = match previous {
             Some(old) => (Some((old.template_files, old.templates)), old.cards, old.own_hashes, old.search),
-            None => (None, HashMap::new(), HashMap::new(), search::Records::default()),
+            None => (None, HashMap::new(), HashMap::new(), Default::default()),
         };
         let planned = run.config(&self.options).and_then(|mut config| {
             config.image_cache = serve_cache(&config);
