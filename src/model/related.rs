@@ -189,6 +189,7 @@ impl<'a> Index<'a> {
         let (short_tags, crowded_tags): (Vec<usize>, Vec<usize>) =
             tags.iter().partition(|&&tag| self.bitset(tag).is_none());
         scratch.tags_short.count(self, &short_tags);
+        // Every crowded entity has a bitset: more than 1/16 of the articles is at least one per word.
         let crowded_entity_sets: Vec<&[u64]> = crowded_entities.iter().filter_map(|&e| self.bitset(e)).collect();
         let tag_sets: Vec<&[u64]> = crowded_tags.iter().filter_map(|&t| self.bitset(t)).collect();
         let shared = |bitsets: &[&[u64]], other: usize| {
