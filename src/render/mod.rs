@@ -88,6 +88,13 @@ impl<'a> Renderer<'a> {
         self.site
     }
 
+    /// What the renderer made and owns (cards, feed entries, deal rows), to be freed where
+    /// the caller does not wait for it.
+    pub fn into_parts(self) -> impl Send + 'static {
+        let Renderer { site_value, cards, feed_entries, sitemap, deal_rows, deal_html, entity_deals, .. } = self;
+        (site_value, cards, feed_entries, sitemap, deal_rows, deal_html, entity_deals)
+    }
+
     /// The cards, handed back for the next `with_cards`.
     pub fn into_cards(self) -> Vec<Value> {
         self.cards
