@@ -359,43 +359,59 @@ fn filter_indexes(records: &[Arc<Record>], language: &str) -> (Vec<MetaFilter>, 
 }
 
 /// The result cards, in files of `FRAGMENTS_PER_FILE` counted from the oldest page.
+///
+/// A page's id, the key of its card in its group, need only be unique within the bundle, so
+/// it is the page number (in base 36, after the language): the meta file lists every page's
+/// id, and sequential ids compress to a fraction of content hashes. A changed card still
+/// changes its group's name, which is a hash of the group's bytes.
 fn fragments(records: &[Arc<Record>], language: &str) -> (Vec<MetaPage>, Vec<File>) {
-    let hashes: Vec<String> =
-        records.par_iter().map(|r| format!("{language}_{}", short_hash(r.fragment_json.as_bytes(), 12))).collect();
+    let ids: Vec<String> = (0..records.len()).map(|page| format!("{language}_{}", base36(page))).collect();
     let groups: Vec<(String, Vec<u8>)> = records
         .par_chunks(FRAGMENTS_PER_FILE)
-        .zip(hashes.par_chunks(FRAGMENTS_PER_FILE))
-        .map(|(group, names)| {
-            let mut entries: Vec<(&String, &str)> =
-                names.iter().zip(group.iter().map(|r| r.fragment_json.as_str())).collect();
-            entries.sort_by(|a, b| a.0.cmp(b.0));
-            entries.dedup_by(|a, b| a.0 == b.0);
+        .zip(ids.par_chunks(FRAGMENTS_PER_FILE))
+        .map(|(group, ids)| {
             let mut json = String::from("{");
-            for (i, (name, fragment)) in entries.iter().enumerate() {
+            for (i, (id, record)) in ids.iter().zip(group).enumerate() {
                 if i > 0 {
                     json.push(',');
                 }
-                json.push_str(&format!("\"{name}\":{fragment}"));
+                json.push_str(&format!("\"{id}\":{}", record.fragment_json));
             }
             json.push('}');
             let hash = format!("{language}_group_{}", short_hash(json.as_bytes(), 12));
             (hash, json.into_bytes())
         })
         .collect();
-    let mut pages = Vec::with_capacity(records.len());
-    for (i, record) in records.iter().enumerate() {
-        let group = &groups[i / FRAGMENTS_PER_FILE].0;
-        pages.push(MetaPage {
-            hash: hashes[i].clone(),
+    let pages = records
+        .iter()
+        .zip(ids)
+        .enumerate()
+        .map(|(i, (record, id))| MetaPage {
+            hash: id,
             word_count: record.word_count as u32,
-            group_hash: group.clone(),
-        });
-    }
+            group_hash: groups[i / FRAGMENTS_PER_FILE].0.clone(),
+        })
+        .collect();
     let files = groups
         .into_iter()
         .map(|(hash, contents)| File::compressed(format!("fragment/{hash}.pf_fragment"), contents))
         .collect();
     (pages, files)
+}
+
+/// `n` in base 36, lowercase.
+fn base36(mut n: usize) -> String {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut digits = Vec::new();
+    loop {
+        digits.push(DIGITS[n % 36]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    digits.reverse();
+    String::from_utf8(digits).unwrap_or_default()
 }
 
 /// Pages by date, oldest first (Pagefind's string sort, stable on ties).
@@ -447,4 +463,15 @@ fn short_hash(bytes: &[u8], length: usize) -> String {
     let digest = Sha1::digest(bytes);
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     hex[..length].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_ids_are_the_page_numbers_in_base_36() {
+        let ids: Vec<String> = [0, 9, 10, 35, 36, 1295, 1296].into_iter().map(base36).collect();
+        assert_eq!(ids, ["0", "9", "a", "z", "10", "zz", "100"]);
+    }
 }
