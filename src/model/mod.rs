@@ -554,56 +554,16 @@ fn build_model(config: Config, loaded: Loaded, keep_sources: bool) -> (Option<Mo
     let places = deals::PlaceNames::new(&registry);
 
     let mut slots: Vec<Option<Document<ArticleFront>>> = article_docs.into_iter().map(Some).collect();
-    let drafted: Vec<(Article, Vec<Diagnostic>)> = slots
-        .par_iter_mut()
-        .zip(heads)
-        .enumerate()
-        .filter_map(|(order, (slot, head))| {
-            let document = slot.as_ref()?;
-            let mut draft = draft_article(document, head?, &resolver, &finder, &config.language);
-            let (placed, problems) = deals::resolve_places(document, &draft.head.deals, &places);
-            draft.deals = placed;
-            draft.diagnostics.extend(problems);
-            if !keep_sources {
-                *slot = None;
-            }
-            Some(draft.into_article(order))
-        })
-        .collect();
+    let drafts = Drafting { resolver: &resolver, finder: &finder, places: &places, language: &config.language };
+    let drafted = drafts.all(&mut slots, heads, keep_sources);
     drop(places);
 
-    for document in &entity_docs {
-        if let Some(id) = registry.resolve(document.front.name.get_ref()) {
-            let (profile, warnings) =
-                resolver.render(&document.path, document.body(), document.body_line(), &document.text);
-            registry.entities[id].profile_html = profile.html;
-            registry.entities[id].summary = profile.first_paragraph;
-            diagnostics.extend(warnings);
-            registry.entities[id].image = document.front.image.as_ref().and_then(|image| {
-                images::resolve_front(&resolver.images, document, image).map_err(|error| diagnostics.push(error)).ok()
-            });
-        }
-    }
+    render_entity_profiles(&entity_docs, &mut registry, &resolver, &mut diagnostics);
     let pages = build_pages(page_heads, &resolver, &mut diagnostics);
-    let mut bio_warnings = Vec::new();
-    let (author_profiles, author_errors) = authors::check_profiles(&author_docs, &resolver.images, |document| {
-        let (bio, warnings) = resolver.render(&document.path, document.body(), document.body_line(), &document.text);
-        bio_warnings.extend(warnings);
-        bio
-    });
-    diagnostics.extend(author_errors.into_iter().chain(bio_warnings));
-    let mut articles = Vec::with_capacity(drafted.len());
-    for (article, warnings) in drafted {
-        diagnostics.extend(warnings);
-        articles.push(article);
-    }
-
-    let versions: Vec<translations::Version> = articles
-        .iter()
-        .map(|a| translations::Version { path: &a.path, slug: &a.slug, language: &a.language, declared: &a.declared })
-        .collect();
-    diagnostics.extend(translations::check(&versions, &unpublished_slugs));
-    drop(versions);
+    let author_profiles = render_author_profiles(&author_docs, &resolver, &mut diagnostics);
+    let (articles, warnings): (Vec<Article>, Vec<Vec<Diagnostic>>) = drafted.into_iter().unzip();
+    diagnostics.extend(warnings.into_iter().flatten());
+    diagnostics.extend(check_translations(&articles, &unpublished_slugs));
 
     let sources = Sources {
         articles: slots.into_iter().flatten().collect(),
@@ -622,6 +582,88 @@ fn build_model(config: Config, loaded: Loaded, keep_sources: bool) -> (Option<Mo
     let context = Context { resolver, finder, profiles, authors: author_profiles, next_scheduled };
     let empty = Sources { articles: Vec::new(), entities: Vec::new(), pages: Vec::new(), authors: Vec::new() };
     (Some(Model { site, sources, context }), empty, diagnostics)
+}
+
+/// The translation links between the published articles (`translations::check`).
+fn check_translations(articles: &[Article], unpublished_slugs: &HashSet<String>) -> Vec<Diagnostic> {
+    let versions: Vec<translations::Version> = articles
+        .iter()
+        .map(|a| translations::Version { path: &a.path, slug: &a.slug, language: &a.language, declared: &a.declared })
+        .collect();
+    translations::check(&versions, unpublished_slugs)
+}
+
+/// What drafting an article reads besides its document.
+struct Drafting<'a> {
+    resolver: &'a LinkResolver,
+    finder: &'a MentionFinder,
+    places: &'a deals::PlaceNames<'a>,
+    language: &'a str,
+}
+
+impl Drafting<'_> {
+    /// Every published article (those with a head), in parallel, with its own diagnostics;
+    /// each document is dropped once drafted unless `keep_sources`.
+    fn all(
+        &self,
+        slots: &mut [Option<Document<ArticleFront>>],
+        heads: Vec<Option<ArticleHead>>,
+        keep_sources: bool,
+    ) -> Vec<(Article, Vec<Diagnostic>)> {
+        slots
+            .par_iter_mut()
+            .zip(heads)
+            .enumerate()
+            .filter_map(|(order, (slot, head))| {
+                let document = slot.as_ref()?;
+                let mut draft = draft_article(document, head?, self.resolver, self.finder, self.language);
+                let (placed, problems) = deals::resolve_places(document, &draft.head.deals, self.places);
+                draft.deals = placed;
+                draft.diagnostics.extend(problems);
+                if !keep_sources {
+                    *slot = None;
+                }
+                Some(draft.into_article(order))
+            })
+            .collect()
+    }
+}
+
+/// Each entity profile's text, summary and image onto its entity.
+fn render_entity_profiles(
+    documents: &[Document<EntityFront>],
+    registry: &mut EntityRegistry,
+    resolver: &LinkResolver,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for document in documents {
+        let Some(id) = registry.resolve(document.front.name.get_ref()) else { continue };
+        let (profile, warnings) =
+            resolver.render(&document.path, document.body(), document.body_line(), &document.text);
+        let entity = &mut registry.entities[id];
+        entity.profile_html = profile.html;
+        entity.summary = profile.first_paragraph;
+        diagnostics.extend(warnings);
+        entity.image = document.front.image.as_ref().and_then(|image| {
+            images::resolve_front(&resolver.images, document, image).map_err(|error| diagnostics.push(error)).ok()
+        });
+    }
+}
+
+/// The author profiles, checked, with their bios rendered.
+fn render_author_profiles(
+    documents: &[Document<AuthorFront>],
+    resolver: &LinkResolver,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<authors::AuthorProfile> {
+    let mut bio_warnings = Vec::new();
+    let (profiles, errors) = authors::check_profiles(documents, &resolver.images, |document| {
+        let (bio, warnings) = resolver.render(&document.path, document.body(), document.body_line(), &document.text);
+        bio_warnings.extend(warnings);
+        bio
+    });
+    diagnostics.extend(errors.into_iter().chain(bio_warnings));
+    profiles
 }
 
 /// Each article's checked head when it is published in this build; the errors of the others.
