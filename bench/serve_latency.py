@@ -10,12 +10,15 @@ for each kind of edit and reads the `timings:` line the server prints after each
   entities  (only with --kinds) an entity added: a full rebuild
 For each kind it prints the median and range of
   since_event_ms  from the file event (inotify, before the debounce delay) to the last
-                  output swapped into the served site
+                  page swapped into the served site
   rebuild_ms      from the debounced batch to the same point (the rebuild itself)
+  search_ms       from the file event to the search index swapped in after the pages
+                  (serve makes the index again once the pages are served; `-` when the
+                  site has no search)
 and the median number of outputs rendered. The server is stopped at the end.
 
 Usage: bench/serve_latency.py [--articles 10000] [--runs 20] [--work DIR] [--binary PATH]
-                              [--debounce MS]
+                              [--debounce MS] [--kinds body,title,tag,date] [--stages] [--no-search]
 Only the Python standard library is used. Build the binary first: cargo build --release.
 """
 
@@ -34,7 +37,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 CLOCK = "2026-01-01T00:00:00+00:00"
-TIMINGS = re.compile(r"timings: kind=(\S+) rebuild_ms=([\d.]+) since_event_ms=([\d.]+) rendered=(\d+) outputs=(\d+)")
+TIMINGS = re.compile(r"timings: kind=(full|one-article) rebuild_ms=([\d.]+) since_event_ms=([\d.]+) rendered=(\d+) outputs=(\d+)")
+INDEX = re.compile(r"timings: kind=search-index rebuild_ms=[\d.]+ since_event_ms=([\d.]+)")
 
 
 class Server:
@@ -99,6 +103,9 @@ def main():
     parser.add_argument("--debounce", type=int, default=50)
     parser.add_argument("--kinds", default="body,title,tag,date")
     parser.add_argument("--stages", action="store_true", help="also print each kind's last timings line")
+    parser.add_argument("--no-search", action="store_true",
+                        help="the binary's serve makes no search index after the pages (a gazette built "
+                             "without the search feature, or one older than the deferred index)")
     args = parser.parse_args()
 
     work = Path(args.work)
@@ -116,10 +123,12 @@ def main():
     try:
         _, at = server.wait_for(r"^serving http://", 0)
         print("corpus: %d articles; edited: %s; debounce %d ms" % (args.articles, article.relative_to(site), args.debounce))
-        print("| edit | runs | since file event, median (min-max) | rebuild, median (min-max) | rendered | kind |")
-        print("| --- | --- | --- | --- | --- | --- |")
+        search = not args.no_search
+        print("| edit | runs | since file event, median (min-max) | rebuild, median (min-max) | rendered | kind "
+              "| search index since file event, median (min-max) |")
+        print("| --- | --- | --- | --- | --- | --- | --- |")
         for kind in args.kinds.split(","):
-            since, rebuild, rendered, kinds = [], [], [], set()
+            since, rebuild, rendered, kinds, indexed = [], [], [], set(), []
             for n in range(args.runs):
                 article.write_text(edits(original, kind, n))
                 m, at = server.wait_for(TIMINGS.pattern, at)
@@ -127,15 +136,23 @@ def main():
                 rebuild.append(float(m.group(2)))
                 since.append(float(m.group(3)))
                 rendered.append(int(m.group(4)))
+                if search:
+                    i, at = server.wait_for(INDEX.pattern, at)
+                    indexed.append(float(i.group(1)))
                 time.sleep(0.2)
             article.write_text(original)
             _, at = server.wait_for(TIMINGS.pattern, at)
-            print("| %s | %d | %.0f ms (%.0f-%.0f) | %.0f ms (%.0f-%.0f) | %d of %s | %s |" % (
+            if search:
+                i, at = server.wait_for(INDEX.pattern, at)
+            index_column = "%.0f ms (%.0f-%.0f)" % (statistics.median(indexed), min(indexed), max(indexed)) if search else "-"
+            print("| %s | %d | %.0f ms (%.0f-%.0f) | %.0f ms (%.0f-%.0f) | %d of %s | %s | %s |" % (
                 kind, args.runs, statistics.median(since), min(since), max(since),
                 statistics.median(rebuild), min(rebuild), max(rebuild),
-                statistics.median(rendered), m.group(5), "/".join(sorted(kinds))))
+                statistics.median(rendered), m.group(5), "/".join(sorted(kinds)), index_column))
             if args.stages:
                 print("    " + m.string)
+                if search:
+                    print("    " + i.string)
     finally:
         server.stop()
         shutil.rmtree(site, ignore_errors=True)

@@ -11,7 +11,7 @@
 //! rendered; the rest keep their bytes. A failed rebuild changes nothing that is served: the
 //! last good site stays, and the changed paths are remembered until a rebuild succeeds.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
@@ -58,6 +58,8 @@ pub enum RebuildKind {
     OneArticle,
     /// Nothing the site is built from changed.
     Nothing,
+    /// The search index caught up with the pages served (`Engine::index`).
+    Index,
 }
 
 struct Stopwatch(Instant);
@@ -133,12 +135,24 @@ pub struct Engine {
     served: Arc<RwLock<ServedSite>>,
     /// Sources changed since the last good rebuild, relative to the root.
     pending: BTreeSet<PathBuf>,
+    /// The paths of the search index files served: a rebuild of the pages keeps them.
+    index_paths: HashSet<String>,
+    /// The pages changed since the search index was last made.
+    index_stale: bool,
 }
 
 impl Engine {
     pub fn new(options: BuildOptions) -> Self {
         let root = std::fs::canonicalize(&options.root).unwrap_or_else(|_| options.root.clone());
-        Engine { options, root, state: None, served: Arc::default(), pending: BTreeSet::new() }
+        Engine {
+            options,
+            root,
+            state: None,
+            served: Arc::default(),
+            pending: BTreeSet::new(),
+            index_paths: HashSet::new(),
+            index_stale: false,
+        }
     }
 
     /// The served site, shared with the server.
@@ -151,17 +165,41 @@ impl Engine {
         self.state = None;
     }
 
-    /// Builds everything again (keeping the bytes of outputs whose inputs did not change).
+    /// Builds everything again (keeping the bytes of outputs whose inputs did not change),
+    /// the search index included.
     pub fn rebuild_all(&mut self) -> Rebuild {
+        let rebuild = self.rebuild_all_pages();
+        self.with_index(rebuild)
+    }
+
+    /// Brings the served site up to date after `paths` changed (absolute, or relative to the
+    /// root), the search index included; paths the build does not read are ignored.
+    pub fn apply(&mut self, paths: &[PathBuf]) -> Rebuild {
+        let rebuild = self.apply_pages(paths);
+        self.with_index(rebuild)
+    }
+
+    /// `rebuild` followed by the search index, as one report.
+    fn with_index(&mut self, mut rebuild: Rebuild) -> Rebuild {
+        if let Some(index) = self.index() {
+            rebuild.diagnostics.extend(index.diagnostics);
+            rebuild.changed.extend(index.changed);
+            rebuild.timings.extend(index.timings);
+        }
+        rebuild
+    }
+
+    /// `rebuild_all` without the search index, which `index` then brings up to date: the
+    /// pages are served as soon as they are rendered.
+    pub fn rebuild_all_pages(&mut self) -> Rebuild {
         let mut rebuild = Rebuild::new(RebuildKind::Full);
         let previous = self.state.take();
         let result = self.full(previous, &mut rebuild);
         self.conclude(rebuild, result)
     }
 
-    /// Brings the served site up to date after `paths` changed (absolute, or relative to the
-    /// root); paths the build does not read are ignored.
-    pub fn apply(&mut self, paths: &[PathBuf]) -> Rebuild {
+    /// `apply` without the search index (see `rebuild_all_pages`).
+    pub fn apply_pages(&mut self, paths: &[PathBuf]) -> Rebuild {
         let relevant: Vec<PathBuf> = paths.iter().filter_map(|p| self.relative(p)).collect();
         if relevant.is_empty() {
             return Rebuild::new(RebuildKind::Nothing);
@@ -174,7 +212,7 @@ impl Engine {
         });
         match self.state.take() {
             Some(state) if only_articles => self.update(state),
-            _ => self.rebuild_all(),
+            _ => self.rebuild_all_pages(),
         }
     }
 
@@ -284,7 +322,7 @@ impl Engine {
 
     /// Makes the cards that changed, fingerprints every output, renders those whose
     /// fingerprint changed and swaps them into the served site; keeps `state` as the last good
-    /// one when all went well.
+    /// one when all went well. The search index is left to `index`.
     fn publish(
         &mut self,
         mut state: State,
@@ -300,49 +338,21 @@ impl Engine {
         let urls = Urls::new(&site.config.base_url);
         let site_value = render::site_value(site, &urls);
         let global = reads::global(&site.config, &state.template_files, &site_value);
-        let card_keys: Vec<u64> = site.articles.par_iter().map(|a| reads::card_key(global, site, a)).collect();
-        let missing: Vec<usize> = (0..card_keys.len()).filter(|&i| !state.cards.contains_key(&card_keys[i])).collect();
-        let made = render::render_cards(&state.templates, &site_value, views::cards_of(site, &urls, &missing))
+        let (card_keys, cards) = cards(site, &state.templates, &site_value, global, &mut state.cards)
             .map_err(|errors| rebuild.diagnostics.extend(errors))?;
-        state.cards.extend(missing.iter().map(|&i| card_keys[i]).zip(made));
-        let cards: Vec<Value> = card_keys.iter().filter_map(|key| state.cards.get(key).cloned()).collect();
-        // Only the cards of this site are kept (values are shared, not copied).
-        state.cards = card_keys.iter().copied().zip(cards.iter().cloned()).collect();
         clock.lap(rebuild, "cards");
 
         let article_hashes = article_hashes(site, &mut state.own_hashes);
         let hashes = ArticleHashes { cards: &card_keys, articles: &article_hashes };
         let fingerprints = reads::fingerprints(site, &outputs, global, &hashes);
-        let dirty: Vec<usize> = {
-            let served = self.served.read().unwrap_or_else(PoisonError::into_inner);
-            (0..outputs.len())
-                .filter(|&i| served.files.get(&outputs[i].path).is_none_or(|(old, _)| *old != fingerprints[i]))
-                .collect()
-        };
+        let dirty = self.dirty(&outputs, &fingerprints);
         clock.lap(rebuild, "fingerprint");
 
         let renderer = Renderer::with_cards(site, &state.templates, &outputs, cards);
         clock.lap(rebuild, "prepare");
-        let results: Vec<Result<Body, Diagnostic>> = dirty.par_iter().map(|&i| renderer.render(&outputs[i])).collect();
+        let bodies = render_dirty(&renderer, &outputs, &dirty, rebuild);
         drop(renderer);
-        let mut bodies = Vec::with_capacity(dirty.len());
-        for result in results {
-            match result {
-                Ok(Body::Bytes(bytes)) => bodies.push(Served::Bytes(Bytes::from(bytes))),
-                Ok(Body::File(path) | Body::Linked(path)) => bodies.push(Served::File(path)),
-                Err(error) => rebuild.diagnostics.push(error),
-            }
-        }
-        rebuild.diagnostics = crate::diagnostics::collapse_repeats(std::mem::take(&mut rebuild.diagnostics));
         clock.lap(rebuild, "render");
-        let index = match rebuild.succeeded() {
-            true => self.search_files(site, &mut state.search).unwrap_or_else(|error| {
-                rebuild.diagnostics.push(error);
-                Vec::new()
-            }),
-            false => Vec::new(),
-        };
-        clock.lap(rebuild, "search");
         if !rebuild.succeeded() {
             // The model is good and the served fingerprints still describe the served bytes.
             self.state = Some(state);
@@ -350,52 +360,91 @@ impl Engine {
         }
         rebuild.rendered = dirty.len();
         rebuild.outputs = outputs.len();
-        self.swap_in(&outputs, (&dirty, &fingerprints, bodies), index, rebuild);
+        self.swap_in(&outputs, (&dirty, &fingerprints, bodies), rebuild);
         clock.lap(rebuild, "publish");
         state.outputs = outputs;
         self.state = Some(state);
+        self.index_stale = true;
         Ok(())
     }
-    /// The search index as a fresh build writes it (`search::site_files`, from the records
-    /// kept since the last save); a file named after bytes already served keeps them rather
-    /// than being compressed again.
-    fn search_files(&self, site: &Site, records: &mut search::Records) -> Result<Vec<(String, Served)>, Diagnostic> {
-        if !site.config.search {
-            return Ok(Vec::new());
-        }
-        let files = search::site_files(site, records);
+
+    /// The outputs whose fingerprint differs from the served one's.
+    fn dirty(&self, outputs: &[Output], fingerprints: &[u64]) -> Vec<usize> {
         let served = self.served.read().unwrap_or_else(PoisonError::into_inner);
-        let known = |path: &str| match served.files.get(path) {
+        (0..outputs.len())
+            .filter(|&i| served.files.get(&outputs[i].path).is_none_or(|(old, _)| *old != fingerprints[i]))
+            .collect()
+    }
+
+    /// Brings the search index up to date with the pages served, when a rebuild of the pages
+    /// changed them since it was last made (`None` when it is up to date): the index as a
+    /// fresh build writes it (`search::site_files`, from the records kept since the last
+    /// save), swapped in whole. A file named after bytes already served keeps them rather
+    /// than being compressed again.
+    pub fn index(&mut self) -> Option<Rebuild> {
+        let state = self.state.as_mut().filter(|_| self.index_stale)?;
+        self.index_stale = false;
+        let mut rebuild = Rebuild::new(RebuildKind::Index);
+        let started = Instant::now();
+        let site = &state.model.site;
+        let files = if site.config.search { search::site_files(site, &mut state.search) } else { Vec::new() };
+        let served = Arc::clone(&self.served);
+        let known = |path: &str| match served.read().unwrap_or_else(PoisonError::into_inner).files.get(path) {
             Some((_, Served::Bytes(bytes))) => Some(bytes.clone()),
             _ => None,
         };
-        Ok(files
+        let files: Vec<(String, Bytes)> = files
             .into_par_iter()
             .map(|file| {
-                let path = file.path.clone();
-                let bytes = file.compress.then(|| known(&path)).flatten();
-                (path, Served::Bytes(bytes.unwrap_or_else(|| Bytes::from(file.into_bytes()))))
+                let bytes = file.compress.then(|| known(&file.path)).flatten();
+                (file.path.clone(), bytes.unwrap_or_else(|| Bytes::from(file.into_bytes())))
             })
-            .collect())
+            .collect();
+        rebuild.timings.push(("search", started.elapsed()));
+        let lap = Instant::now();
+        self.swap_in_index(files, &mut rebuild);
+        rebuild.timings.push(("publish", lap.elapsed()));
+        Some(rebuild)
     }
 
-    /// Swaps the rendered outputs (`dirty` of `outputs`, with every output's fingerprint) and
-    /// the search index into the served site, and drops what is no longer built.
+    /// Swaps the rendered outputs (`dirty` of `outputs`, with every output's fingerprint) into
+    /// the served site, and drops what is no longer built; the search index stays.
     fn swap_in(
         &self,
         outputs: &[Output],
         (dirty, fingerprints, bodies): (&[usize], &[u64], Vec<Served>),
-        index: Vec<(String, Served)>,
         rebuild: &mut Rebuild,
     ) {
         let mut served = self.served.write().unwrap_or_else(PoisonError::into_inner);
-        let mut added = false;
-        let index_paths: Vec<String> = index.iter().map(|(path, _)| path.clone()).collect();
         let rendered = dirty.iter().map(|&i| (outputs[i].path.clone(), fingerprints[i])).zip(bodies);
+        let added = served.insert_changed(rendered, rebuild);
+        // Plan paths are unique, so with nothing added the counts match unless some are gone.
+        if added || served.files.len() != outputs.len() + self.index_paths.len() {
+            let planned: HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
+            served.remove_where(|path| !planned.contains(path) && !self.index_paths.contains(path), rebuild);
+        }
+        served.count_generation(rebuild);
+    }
+
+    /// Swaps a new search index in for the served one.
+    fn swap_in_index(&mut self, files: Vec<(String, Bytes)>, rebuild: &mut Rebuild) {
+        let mut served = self.served.write().unwrap_or_else(PoisonError::into_inner);
+        let paths: HashSet<String> = files.iter().map(|(path, _)| path.clone()).collect();
         // The index has no fingerprint: its files are compared by their bytes.
-        let index = index.into_iter().map(|(path, body)| ((path, 0), body));
-        for ((path, fingerprint), body) in rendered.chain(index) {
-            let same = match (served.files.get(&path), &body) {
+        served.insert_changed(files.into_iter().map(|(path, bytes)| ((path, 0), Served::Bytes(bytes))), rebuild);
+        served.remove_where(|path| self.index_paths.contains(path) && !paths.contains(path), rebuild);
+        served.count_generation(rebuild);
+        self.index_paths = paths;
+    }
+}
+
+impl ServedSite {
+    /// Serves each body at its path, noting in `rebuild` the paths whose bytes changed;
+    /// whether a path was new.
+    fn insert_changed(&mut self, bodies: impl Iterator<Item = ((String, u64), Served)>, rebuild: &mut Rebuild) -> bool {
+        let mut added = false;
+        for ((path, fingerprint), body) in bodies {
+            let same = match (self.files.get(&path), &body) {
                 (Some((_, Served::Bytes(old))), Served::Bytes(new)) => old == new,
                 (Some((_, Served::File(old))), Served::File(new)) => old == new,
                 (None, _) => {
@@ -407,22 +456,60 @@ impl Engine {
             if !same {
                 rebuild.changed.push(path.clone());
             }
-            served.files.insert(path, (fingerprint, body));
+            self.files.insert(path, (fingerprint, body));
         }
-        // Plan paths are unique, so with nothing added the counts match unless some are gone.
-        if added || served.files.len() != outputs.len() + index_paths.len() {
-            let planned: std::collections::HashSet<&str> =
-                outputs.iter().map(|o| o.path.as_str()).chain(index_paths.iter().map(String::as_str)).collect();
-            let gone: Vec<String> = served.files.keys().filter(|p| !planned.contains(p.as_str())).cloned().collect();
-            for path in gone {
-                served.files.remove(&path);
-                rebuild.changed.push(path);
-            }
-        }
-        if !rebuild.changed.is_empty() {
-            served.generation += 1;
+        added
+    }
+
+    /// Stops serving the paths that `gone` picks.
+    fn remove_where(&mut self, gone: impl Fn(&str) -> bool, rebuild: &mut Rebuild) {
+        let paths: Vec<String> = self.files.keys().filter(|p| gone(p)).cloned().collect();
+        for path in paths {
+            self.files.remove(&path);
+            rebuild.changed.push(path);
         }
     }
+
+    /// A new generation when `rebuild` changed something, so that open pages reload.
+    fn count_generation(&mut self, rebuild: &Rebuild) {
+        if !rebuild.changed.is_empty() {
+            self.generation += 1;
+        }
+    }
+}
+
+/// Every article's card, made again only where its key is new; `kept` then holds the cards of
+/// this site alone (values are shared, not copied). The keys and the cards, in article order.
+fn cards(
+    site: &Site,
+    templates: &Templates,
+    site_value: &Value,
+    global: u64,
+    kept: &mut HashMap<u64, Value>,
+) -> Result<(Vec<u64>, Vec<Value>), Vec<Diagnostic>> {
+    let urls = Urls::new(&site.config.base_url);
+    let card_keys: Vec<u64> = site.articles.par_iter().map(|a| reads::card_key(global, site, a)).collect();
+    let missing: Vec<usize> = (0..card_keys.len()).filter(|&i| !kept.contains_key(&card_keys[i])).collect();
+    let made = render::render_cards(templates, site_value, views::cards_of(site, &urls, &missing))?;
+    kept.extend(missing.iter().map(|&i| card_keys[i]).zip(made));
+    let cards: Vec<Value> = card_keys.iter().filter_map(|key| kept.get(key).cloned()).collect();
+    *kept = card_keys.iter().copied().zip(cards.iter().cloned()).collect();
+    Ok((card_keys, cards))
+}
+
+/// The bodies of the `dirty` outputs; their errors go to `rebuild`.
+fn render_dirty(renderer: &Renderer, outputs: &[Output], dirty: &[usize], rebuild: &mut Rebuild) -> Vec<Served> {
+    let results: Vec<Result<Body, Diagnostic>> = dirty.par_iter().map(|&i| renderer.render(&outputs[i])).collect();
+    let mut bodies = Vec::with_capacity(dirty.len());
+    for result in results {
+        match result {
+            Ok(Body::Bytes(bytes)) => bodies.push(Served::Bytes(Bytes::from(bytes))),
+            Ok(Body::File(path) | Body::Linked(path)) => bodies.push(Served::File(path)),
+            Err(error) => rebuild.diagnostics.push(error),
+        }
+    }
+    rebuild.diagnostics = crate::diagnostics::collapse_repeats(std::mem::take(&mut rebuild.diagnostics));
+    bodies
 }
 
 /// Where `serve`, which writes no output, keeps the variants it makes: the output's image

@@ -6,8 +6,9 @@
 //! connects (the current generation and errors), `reload` after a rebuild that changed
 //! something (the changed output paths), and `errors` after a rebuild that failed. A page
 //! reloads itself when its own output or any non-HTML output (a stylesheet, an image)
-//! changed; on errors it shows an overlay above the last good page, and the next good
-//! rebuild removes it. The overlay's HTML is made here, every value escaped.
+//! changed, except that the search index's files (below `plan::BUNDLE_DIR`, which change
+//! with every save) reload only a page that loads a script from there, the search page; on
+//! errors it shows an overlay above the last good page, and the next good rebuild removes it. The overlay's HTML is made here, every value escaped.
 
 use crate::diagnostics::{Diagnostic, display_path};
 
@@ -44,6 +45,7 @@ pub fn script(base_path: &str, generation: u64, not_found: bool) -> String {
     let script = SCRIPT
         .replace("__BASE__", &script_string(base_path))
         .replace("__GENERATION__", &generation.to_string())
+        .replace("__INDEX__", &script_string(crate::plan::BUNDLE_DIR))
         .replace("__NOT_FOUND__", if not_found { "true" } else { "false" });
     format!("<script>/* gazette serve: live reload */\n{script}</script>\n")
 }
@@ -128,11 +130,14 @@ pre{white-space:pre-wrap;margin:.25rem 0;font:13px/1.4 ui-monospace,monospace}\
 .source{color:#ffd479}.hint{color:#8ee08e;margin:.25rem 0}.note{color:#aaa;margin:.25rem 0}\
 .foot{color:#aaa;margin:0}</style>";
 
-/// The injected script. `__BASE__` and `__GENERATION__` are filled in per page.
+/// The injected script. `__BASE__`, `__GENERATION__` and `__NOT_FOUND__` are filled in per
+/// page, `__INDEX__` with the search index's folder.
 const SCRIPT: &str = r#"(() => {
   const base = __BASE__;
   let generation = __GENERATION__;
   const notFound = __NOT_FOUND__;
+  const index = __INDEX__;
+  const searches = () => Array.from(document.scripts).some((s) => s.src.includes("/" + index));
   let path = location.pathname;
   try { path = decodeURIComponent(path); } catch (e) {}
   let page = path.startsWith(base) ? path.slice(base.length) : path;
@@ -156,7 +161,8 @@ const SCRIPT: &str = r#"(() => {
   events.addEventListener("errors", (e) => show(JSON.parse(e.data).overlay));
   events.addEventListener("reload", (e) => {
     const change = JSON.parse(e.data);
-    const mine = change.all || change.changed.some((p) => p === page || !p.endsWith(".html"))
+    const asset = (p) => !p.endsWith(".html") && (!p.startsWith(index) || searches());
+    const mine = change.all || change.changed.some((p) => p === page || asset(p))
       || (notFound && change.changed.includes("404.html"));
     generation = change.generation;
     if (mine) location.reload(); else hide();

@@ -1,11 +1,11 @@
 //! `gazette serve`: a live preview, built into memory and kept exact after every save.
 //!
 //! `engine` holds the site in memory and rebuilds it after a change, re-rendering only the
-//! outputs whose inputs changed (`inputs` fingerprints them; `patch` brings one changed
-//! article into the model without running the model again). `watch` turns file-system
-//! events into batches of changed paths; `server` answers HTTP requests from the in-memory
-//! site, after `request` has checked them; `live` is the reload script and error overlay
-//! injected into every page. `run` wires them together.
+//! outputs whose fingerprint (`render::reads`) changed, and then the search index, once no
+//! other change is waiting. `watch` turns file-system events into batches of changed paths;
+//! `server` answers HTTP requests from the in-memory site, after `request` has checked them;
+//! `live` is the reload script and error overlay injected into every page. `run` wires them
+//! together.
 
 pub mod engine;
 pub mod live;
@@ -75,7 +75,7 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
     let mut engine =
         Engine::new(BuildOptions { base_url: Some(site_url.clone()), output: None, ..options.build.clone() });
 
-    let first = engine.rebuild_all();
+    let first = engine.rebuild_all_pages();
     report(&first, None, &options);
     let (events, _) = tokio::sync::broadcast::channel(64);
     let app = Arc::new(App {
@@ -104,9 +104,26 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
     if options.open {
         open_browser(&site_url);
     }
-    for message in receive {
+    // The search index is made again only when no change is waiting: saves in a row render
+    // their pages at once, and the index catches up after the last of them.
+    let mut first_event = None;
+    loop {
+        let message = match receive.try_recv() {
+            Ok(message) => message,
+            Err(mpsc::TryRecvError::Empty) => {
+                index_after(&mut engine, first_event.take(), &events, &options);
+                match receive.recv() {
+                    Ok(message) => message,
+                    Err(_) => break,
+                }
+            }
+            Err(mpsc::TryRecvError::Disconnected) => break,
+        };
         match message {
-            Message::Changes(batch) => rebuild_after(&mut engine, &batch, &events, &options),
+            Message::Changes(batch) => {
+                rebuild_after(&mut engine, &batch, &events, &options);
+                first_event.get_or_insert(batch.first_event);
+            }
             Message::ServerStopped(error) => return Err(error),
         }
         watcher.watch_new_folders();
@@ -125,8 +142,8 @@ fn rebuild_after(
     // A bug must not take the preview down: the last good site stays served, and the next
     // change rebuilds everything.
     let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match batch.rescan {
-        true => engine.rebuild_all(),
-        false => engine.apply(&batch.paths),
+        true => engine.rebuild_all_pages(),
+        false => engine.apply_pages(&batch.paths),
     }));
     let Ok(rebuild) = attempt else {
         engine.forget();
@@ -150,6 +167,30 @@ fn rebuild_after(
     report(&rebuild, Some((batch.first_event, started)), options);
 }
 
+/// Brings the search index up to date after the pages, when they changed, and tells the open
+/// pages (only those that search reload for it). `first_event` is the first file event the
+/// pages were rebuilt for since the index was last made.
+fn index_after(
+    engine: &mut Engine,
+    first_event: Option<Instant>,
+    events: &tokio::sync::broadcast::Sender<LiveEvent>,
+    options: &ServeOptions,
+) {
+    let started = Instant::now();
+    let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.index()));
+    let Ok(indexed) = attempt else {
+        engine.forget();
+        eprintln!("error: the search index failed inside gazette (a bug); still serving the last one");
+        return;
+    };
+    let Some(rebuild) = indexed else { return };
+    if !rebuild.changed.is_empty() {
+        let generation = engine.served().read().map(|s| s.generation).unwrap_or(0);
+        let _ = events.send(LiveEvent { name: "reload", data: live::reload_data(generation, &rebuild.changed) });
+    }
+    report(&rebuild, Some((first_event.unwrap_or(started), started)), options);
+}
+
 /// Prints a rebuild's diagnostics and one line about it; with `--timings`, its stages.
 fn report(rebuild: &Rebuild, times: Option<(Instant, Instant)>, options: &ServeOptions) {
     let mut diagnostics = rebuild.diagnostics.clone();
@@ -162,6 +203,7 @@ fn report(rebuild: &Rebuild, times: Option<(Instant, Instant)>, options: &ServeO
         RebuildKind::Full => "full",
         RebuildKind::OneArticle => "one article",
         RebuildKind::Nothing => "nothing",
+        RebuildKind::Index => "search index",
     };
     if !rebuild.succeeded() {
         let errors = diagnostics.iter().filter(|d| d.is_error()).count();

@@ -337,6 +337,43 @@ impl Lcg {
 
 /// Forty random one-article edits (body, title, date, tags, summary, authors) of random
 /// articles, each compared with a fresh build.
+/// The served files below the search index's folder, and the others.
+fn index_and_pages(files: BTreeMap<String, Vec<u8>>) -> (BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>) {
+    files.into_iter().partition(|(path, _)| path.starts_with("pagefind/"))
+}
+
+#[test]
+fn a_save_serves_its_pages_first_and_the_search_index_catches_up() {
+    let base_url = "http://127.0.0.1:1111/";
+    let mut site = Site::new();
+    let mut engine = Engine::new(site.options(base_url));
+    assert!(engine.rebuild_all_pages().succeeded());
+    assert!(served(&engine).keys().all(|p| !p.starts_with("pagefind/")), "no index before `index`");
+    let first = engine.index().expect("the pages changed, so the index is made");
+    assert_eq!(first.kind, RebuildKind::Index);
+    assert!(first.changed.iter().any(|p| p.ends_with(".pf_meta")), "{:?}", first.changed);
+    assert_same("the first build and its index", &served(&engine), &site.fresh_build(base_url));
+    assert!(engine.index().is_none(), "an index that is up to date is not made again");
+    let (old_index, _) = index_and_pages(served(&engine));
+
+    let p = site.edit("content/articles/2020/gen-05.md", "Generated story 5", "Generated story five");
+    let pages = engine.apply_pages(&[p]);
+    assert!(pages.succeeded(), "{:#?}", pages.diagnostics);
+    assert!(pages.changed.iter().all(|p| !p.starts_with("pagefind/")), "{:?}", pages.changed);
+    let (fresh_index, fresh_pages) = index_and_pages(site.fresh_build(base_url));
+    let (index, served_pages) = index_and_pages(served(&engine));
+    assert_same("the pages of a title edit", &served_pages, &fresh_pages);
+    assert_eq!(index, old_index, "until `index` runs, the last index stays served whole");
+    assert_ne!(index, fresh_index, "the title is a word of the index");
+
+    let indexed = engine.index().expect("the pages changed");
+    assert!(indexed.succeeded(), "{:#?}", indexed.diagnostics);
+    assert!(!indexed.changed.is_empty() && indexed.changed.iter().all(|p| p.starts_with("pagefind/")));
+    let (index, served_pages) = index_and_pages(served(&engine));
+    assert_same("the index after a title edit", &index, &fresh_index);
+    assert_same("the pages after the index", &served_pages, &fresh_pages);
+}
+
 #[test]
 fn random_one_article_edits_end_byte_identical() {
     let base_url = "http://127.0.0.1:1111/";

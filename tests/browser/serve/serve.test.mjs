@@ -165,5 +165,53 @@ for (const [label, baseUrl] of [
       assert.deepEqual(problems, [], "no script errors in the pages");
       assert.ok(!server.log.join("").includes("panicked"), "the server did not panic");
     });
+
+    test("the search page finds a word a save added, and other pages do not reload for the index", async () => {
+      const home = await browser.newPage();
+      await home.goto(server.url);
+      const link = home.locator(".card-title a").nth(1);
+      const title = (await link.textContent()).trim();
+      const article = await browser.newPage();
+      await article.goto(new URL(await link.getAttribute("href"), server.url).href);
+      const search = await browser.newPage();
+      const problems = [];
+      search.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+      await search.goto(new URL("search/", server.url).href);
+      await search.locator(".pagefind-ui__search-input").waitFor();
+      const word = "Quokkaville";
+      const results = async (p) => {
+        await p.fill(".pagefind-ui__search-input", word);
+        await new Promise((resolve) => setTimeout(resolve, 700));
+        return p.locator(".pagefind-ui__result-link").evaluateAll((links) => links.map((l) => l.textContent.trim()));
+      };
+      assert.deepEqual(await results(search), [], `nothing is about ${word} yet`);
+
+      const file = articleFile(root, title);
+      const original = fs.readFileSync(file, "utf8");
+      const edited = `${title} in ${word}`;
+      fs.writeFileSync(file, original.replace(/^title = ".*"$/m, `title = ${JSON.stringify(edited)}`));
+      await waitFor(article, "the new title on the article page", async (p) =>
+        (await p.locator("h1").first().textContent()).trim() === edited);
+      const found = await waitFor(search, `a result for ${word}`, async (p) => {
+        const titles = await results(p);
+        return titles.includes(edited) ? titles : null;
+      });
+      assert.deepEqual(found, [edited], "the saved article is the one result");
+      await waitFor(home, "the new title on the home page", async (p) => (await bodyText(p)).includes(edited));
+
+      // The tag index shows no titles: it does not change, and the index's new files (which
+      // reload the search page) must not reload it.
+      const tags = await browser.newPage();
+      await tags.goto(new URL("tags/", server.url).href);
+      await tags.evaluate(() => { window.gazetteKept = true; });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      fs.writeFileSync(file, original.replace(/^title = ".*"$/m, `title = ${JSON.stringify(`${edited} again`)}`));
+      await waitFor(search, "the search page to find the second title", async (p) =>
+        (await results(p)).includes(`${edited} again`));
+      assert.equal(await tags.evaluate(() => window.gazetteKept === true), true, "the tag index did not reload");
+      fs.writeFileSync(file, original);
+      assert.deepEqual(problems, [], "no script errors on the search page");
+      assert.ok(!server.log.join("").includes("panicked"), "the server did not panic");
+    });
   });
 }
