@@ -104,14 +104,25 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
     if options.open {
         open_browser(&site_url);
     }
-    // The search index is made again only when no change is waiting: saves in a row render
-    // their pages at once, and the index catches up after the last of them.
+    rebuild_on_changes(&mut engine, &receive, &mut watcher, &events, &options)
+}
+
+/// Rebuilds after each batch of changes until the server or the watcher stops. The search
+/// index is made again only when no change is waiting: saves in a row render their pages at
+/// once, and the index catches up after the last of them.
+fn rebuild_on_changes(
+    engine: &mut Engine,
+    receive: &mpsc::Receiver<Message>,
+    watcher: &mut watch::Watcher,
+    events: &tokio::sync::broadcast::Sender<LiveEvent>,
+    options: &ServeOptions,
+) -> Result<(), Diagnostic> {
     let mut first_event = None;
     loop {
         let message = match receive.try_recv() {
             Ok(message) => message,
             Err(mpsc::TryRecvError::Empty) => {
-                index_after(&mut engine, first_event.take(), &events, &options);
+                index_after(engine, first_event.take(), events, options);
                 match receive.recv() {
                     Ok(message) => message,
                     Err(_) => break,
@@ -121,7 +132,7 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         };
         match message {
             Message::Changes(batch) => {
-                rebuild_after(&mut engine, &batch, &events, &options);
+                rebuild_after(engine, &batch, events, options);
                 first_event.get_or_insert(batch.first_event);
             }
             Message::ServerStopped(error) => return Err(error),
