@@ -283,14 +283,33 @@ impl Engine {
         (watched && read).then_some(relative)
     }
 
+    /// The output paths of the pending static files that are served.
+    fn pending_static_files(&self) -> Vec<String> {
+        let served = self.served.read().unwrap_or_else(PoisonError::into_inner);
+        self.pending
+            .iter()
+            .filter_map(|p| p.strip_prefix(load::STATIC_DIR).ok())
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .filter(|p| served.files.contains_key(p))
+            .collect()
+    }
+
     /// Records the outcome: on success the pending changes are done, on failure the errors
     /// are shown beside the last good site.
-    fn conclude(&mut self, rebuild: Rebuild, result: Result<(), ()>) -> Rebuild {
+    fn conclude(&mut self, mut rebuild: Rebuild, result: Result<(), ()>) -> Rebuild {
         let failed = result.is_err() || !rebuild.succeeded();
+        // A static file is served from disk, so its path stays served and its output is never
+        // rendered: an edit of it is known from the pending path alone.
+        let mut edited = if failed { Vec::new() } else { self.pending_static_files() };
+        edited.retain(|p| !rebuild.changed.contains(p));
         if !failed {
             self.pending.clear();
         }
         if let Ok(mut served) = self.served.write() {
+            if !edited.is_empty() {
+                rebuild.changed.extend(edited);
+                served.generation += 1;
+            }
             served.errors = if failed {
                 rebuild.diagnostics.iter().filter(|d| d.is_error()).cloned().collect()
             } else {

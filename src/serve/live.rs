@@ -5,10 +5,12 @@
 //! so a `/sub/` site works as it will be deployed). The server sends `state` when it
 //! connects (the current generation and errors), `reload` after a rebuild that changed
 //! something (the changed output paths), and `errors` after a rebuild that failed. A page
-//! reloads itself when its own output or any non-HTML output (a stylesheet, an image)
-//! changed, except that the search index's files (below `plan::BUNDLE_DIR`, which change
-//! with every save) reload only a page that loads a script from there, the search page; on
-//! errors it shows an overlay above the last good page, and the next good rebuild removes it. The overlay's HTML is made here, every value escaped.
+//! reloads itself when its own output changed or a file it loaded did (a stylesheet, an
+//! image, a script: the browser's resource timing lists them), and a page that loaded
+//! anything from the search index's folder (the search page, whose index files Pagefind
+//! fetches in a worker, out of the page's sight) when any file there changed; not for the
+//! feeds, the sitemap or an index it never read, which change with most saves. On errors it
+//! shows an overlay above the last good page, and the next good rebuild removes it. The overlay's HTML is made here, every value escaped.
 
 use crate::diagnostics::{Diagnostic, display_path};
 
@@ -137,7 +139,19 @@ const SCRIPT: &str = r#"(() => {
   let generation = __GENERATION__;
   const notFound = __NOT_FOUND__;
   const index = __INDEX__;
-  const searches = () => Array.from(document.scripts).some((s) => s.src.includes("/" + index));
+  // Enough room to list every file a long page loads (the default is 250).
+  if (performance.setResourceTimingBufferSize) performance.setResourceTimingBufferSize(5000);
+  const loaded = () => {
+    const paths = new Set();
+    for (const entry of performance.getEntriesByType("resource")) {
+      const url = new URL(entry.name, location.href);
+      if (url.origin !== location.origin) continue;
+      let p = url.pathname;
+      try { p = decodeURIComponent(p); } catch (e) {}
+      if (p.startsWith(base)) paths.add(p.slice(base.length));
+    }
+    return paths;
+  };
   let path = location.pathname;
   try { path = decodeURIComponent(path); } catch (e) {}
   let page = path.startsWith(base) ? path.slice(base.length) : path;
@@ -161,8 +175,10 @@ const SCRIPT: &str = r#"(() => {
   events.addEventListener("errors", (e) => show(JSON.parse(e.data).overlay));
   events.addEventListener("reload", (e) => {
     const change = JSON.parse(e.data);
-    const asset = (p) => !p.endsWith(".html") && (!p.startsWith(index) || searches());
-    const mine = change.all || change.changed.some((p) => p === page || asset(p))
+    const files = loaded();
+    const searches = Array.from(files).some((p) => p.startsWith(index));
+    const read = (p) => files.has(p) || (searches && p.startsWith(index));
+    const mine = change.all || change.changed.some((p) => p === page || read(p))
       || (notFound && change.changed.includes("404.html"));
     generation = change.generation;
     if (mine) location.reload(); else hide();

@@ -375,6 +375,21 @@ fn a_save_serves_its_pages_first_and_the_search_index_catches_up() {
 }
 
 #[test]
+fn an_edited_stylesheet_is_reported_changed_so_the_pages_that_load_it_reload() {
+    let site = Site::new();
+    let mut engine = Engine::new(site.options("http://127.0.0.1:1111/"));
+    assert!(engine.rebuild_all().succeeded());
+    let generation = engine.served().read().unwrap().generation;
+    let css = site.read("static/style.css");
+    let p = site.write("static/style.css", &format!("{css}\n.edited {{ color: red; }}\n"));
+    let rebuild = engine.apply(&[p]);
+    assert!(rebuild.succeeded(), "{:#?}", rebuild.diagnostics);
+    assert_eq!(rebuild.changed, ["style.css"], "served from disk, the file is named by its edit alone");
+    assert!(engine.served().read().unwrap().generation > generation, "open pages see a new generation");
+    assert!(served(&engine)["style.css"].ends_with(b".edited { color: red; }\n"));
+}
+
+#[test]
 fn random_one_article_edits_end_byte_identical() {
     let base_url = "http://127.0.0.1:1111/";
     let mut site = Site::new();

@@ -209,6 +209,11 @@ for (const [label, baseUrl] of [
       await waitFor(search, "the search page to find the second title", async (p) =>
         (await results(p)).includes(`${edited} again`));
       assert.equal(await tags.evaluate(() => window.gazetteKept === true), true, "the tag index did not reload");
+      // A stylesheet it loaded does reload it.
+      const style = path.join(root, "static", "style.css");
+      fs.appendFileSync(style, "\n.gazette-browser-test { color: red; }\n");
+      await waitFor(tags, "the tag index to reload for its stylesheet", async (p) =>
+        (await p.evaluate(() => window.gazetteKept)) === undefined);
       fs.writeFileSync(file, original);
       assert.deepEqual(problems, [], "no script errors on the search page");
       assert.ok(!server.log.join("").includes("panicked"), "the server did not panic");
