@@ -72,54 +72,79 @@ pub fn render_with_images(
     assign_heading_ids(&mut events);
     nest_headings_under_title(&mut events);
 
-    let mut text = String::with_capacity(markdown.len());
-    let mut first_paragraph = String::new();
-    let mut paragraph_depth = 0usize;
-    let mut first_paragraph_done = false;
+    let mut text = PlainText::with_capacity(markdown.len());
     for (event, span) in events.iter_mut().zip(&spans) {
-        match event {
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                let offset = dest_offset(markdown, span, dest_url);
-                if let LinkTarget::Replace(url) = rewrite_link(dest_url, offset) {
-                    *dest_url = CowStr::from(url);
-                }
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
+            let offset = dest_offset(markdown, span, dest_url);
+            if let LinkTarget::Replace(url) = rewrite_link(dest_url, offset) {
+                *dest_url = CowStr::from(url);
             }
-            Event::Start(Tag::Paragraph) => paragraph_depth += 1,
+        }
+        text.add(event);
+    }
+    label_task_list_items(&mut events);
+    let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut html_out, events.into_iter());
+    let word_count = text.text.split_whitespace().count();
+    Rendered {
+        html: html_out,
+        text: text.text,
+        first_paragraph: crate::slug::collapse_whitespace(&text.first_paragraph),
+        word_count,
+        images: Vec::new(),
+    }
+}
+
+/// The visible text of the events seen so far (blocks ended by newlines), and the text of
+/// the first paragraph that has any.
+struct PlainText {
+    text: String,
+    first_paragraph: String,
+    paragraph_depth: usize,
+    first_paragraph_done: bool,
+}
+
+impl PlainText {
+    fn with_capacity(capacity: usize) -> Self {
+        PlainText {
+            text: String::with_capacity(capacity),
+            first_paragraph: String::new(),
+            paragraph_depth: 0,
+            first_paragraph_done: false,
+        }
+    }
+
+    fn add(&mut self, event: &Event) {
+        match event {
+            Event::Start(Tag::Paragraph) => self.paragraph_depth += 1,
             Event::End(TagEnd::Paragraph) => {
-                paragraph_depth = paragraph_depth.saturating_sub(1);
-                if !first_paragraph.trim().is_empty() {
-                    first_paragraph_done = true;
+                self.paragraph_depth = self.paragraph_depth.saturating_sub(1);
+                if !self.first_paragraph.trim().is_empty() {
+                    self.first_paragraph_done = true;
                 }
-                text.push('\n');
+                self.text.push('\n');
             }
             Event::End(
                 TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_) | TagEnd::CodeBlock,
-            ) => text.push('\n'),
+            ) => self.text.push('\n'),
             Event::Text(t) | Event::Code(t) => {
-                text.push_str(t);
-                if paragraph_depth > 0 && !first_paragraph_done {
-                    first_paragraph.push_str(t);
+                self.text.push_str(t);
+                if self.in_first_paragraph() {
+                    self.first_paragraph.push_str(t);
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
-                text.push(' ');
-                if paragraph_depth > 0 && !first_paragraph_done {
-                    first_paragraph.push(' ');
+                self.text.push(' ');
+                if self.in_first_paragraph() {
+                    self.first_paragraph.push(' ');
                 }
             }
             _ => {}
         }
     }
-    label_task_list_items(&mut events);
-    let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut html_out, events.into_iter());
-    let word_count = text.split_whitespace().count();
-    Rendered {
-        html: html_out,
-        text,
-        first_paragraph: crate::slug::collapse_whitespace(&first_paragraph),
-        word_count,
-        images: Vec::new(),
+
+    fn in_first_paragraph(&self) -> bool {
+        self.paragraph_depth > 0 && !self.first_paragraph_done
     }
 }
 

@@ -152,109 +152,103 @@ pub fn page_count(count: usize, per_page: usize) -> usize {
     count.div_ceil(per_page.max(1)).max(1)
 }
 
+/// Every output of the site, in a fixed order: the HTML pages first, then the feeds, sitemaps
+/// and copied files. Outputs that would write one path are errors (`check_collisions`).
 pub fn plan(site: &Site) -> Result<Vec<Output>, Vec<Diagnostic>> {
-    let per_page = site.config.paginate_by;
     let mut outputs = Vec::new();
-    let mut push = |dir: String, content: Content| outputs.push(Output { path: format!("{dir}index.html"), content });
-
-    for page in 1..=page_count(site.articles.len(), per_page) {
-        push(urls::home_dir(page), Content::Home { page });
-    }
-    for (index, article) in site.articles.iter().enumerate() {
-        push(urls::article_dir(&article.slug), Content::Article(index));
-    }
-    for (index, page) in site.pages.iter().enumerate() {
-        push(urls::page_dir(&page.slug), Content::Page(index));
-    }
-    push(urls::TAGS_DIR.into(), Content::TagIndex);
-    for (tag, entry) in site.tags.iter().enumerate() {
-        for page in 1..=page_count(entry.articles.len(), per_page) {
-            push(urls::tag_dir(&entry.slug, page), Content::Tag { tag, page });
-        }
-    }
-    push(urls::ENTITIES_DIR.into(), Content::EntityIndex);
-    for (entity, entry) in site.entities.iter().enumerate() {
-        for page in 1..=entity_page_count(site, entity) {
-            push(urls::entity_dir(&entry.slug, page), Content::Entity { entity, page });
-        }
-    }
-    push(urls::ARCHIVE_DIR.into(), Content::Archive);
-    for (language, entry) in site.languages.iter().enumerate() {
-        for page in 1..=page_count(entry.articles.len(), per_page) {
-            push(urls::language_dir(&entry.folder, page), Content::Language { language, page });
-        }
-    }
-    push(urls::AUTHORS_DIR.into(), Content::AuthorIndex);
-    for (author, entry) in site.authors.iter().enumerate() {
-        for page in 1..=page_count(entry.articles.len(), per_page) {
-            push(urls::author_dir(&entry.slug, page), Content::Author { author, page });
-        }
-    }
-    for page in 1..=page_count(site.corrections.len(), per_page) {
-        push(urls::corrections_dir(page), Content::Corrections { page });
-    }
+    plan_content_pages(site, &mut outputs);
+    plan_list_pages(site, &mut outputs);
     if site.config.search {
-        push(urls::SEARCH_DIR.into(), Content::Search);
+        outputs.push(html_page(urls::SEARCH_DIR.into(), Content::Search));
     }
     if site.config.deals {
-        for page in 1..=page_count(site.deals.all.len(), per_page) {
-            push(urls::deals_dir(page), Content::Deals { page });
-        }
-        for (facet, entry) in site.deals.facets.iter().enumerate() {
-            for page in 1..=page_count(entry.list.deals.len(), per_page) {
-                push(urls::deal_facet_dir(entry.kind.as_str(), &entry.slug, page), Content::DealFacet { facet, page });
-            }
-        }
-        for (path, content) in [
-            (format!("{}{}", urls::DEALS_DIR, urls::FEED_FILE), Content::DealsFeed),
-            (urls::DEALS_CSV.to_string(), Content::DealsCsv),
-            (urls::DEALS_JSON.to_string(), Content::DealsJson),
-        ] {
-            outputs.push(Output { path, content });
-        }
+        plan_deals(site, &mut outputs);
     }
-
     plan_files(site, &mut outputs);
     check_collisions(site, &outputs)?;
     Ok(outputs)
 }
 
+/// An HTML page: the `index.html` of its folder.
+fn html_page(dir: String, content: Content) -> Output {
+    Output { path: format!("{dir}index.html"), content }
+}
+
+/// A feed: the Atom file of its list's folder.
+fn feed(dir: &str, content: Content) -> Output {
+    Output { path: format!("{dir}{}", urls::FEED_FILE), content }
+}
+
+/// The pages of a list of `count` items: `dir(page)` and `content(page)` for each page.
+fn plan_paginated(
+    outputs: &mut Vec<Output>,
+    count: usize,
+    per_page: usize,
+    dir: impl Fn(usize) -> String,
+    content: impl Fn(usize) -> Content,
+) {
+    outputs.extend((1..=page_count(count, per_page)).map(|page| html_page(dir(page), content(page))));
+}
+
+/// The home page's pages, then every article and every page.
+fn plan_content_pages(site: &Site, outputs: &mut Vec<Output>) {
+    let per_page = site.config.paginate_by;
+    plan_paginated(outputs, site.articles.len(), per_page, urls::home_dir, |page| Content::Home { page });
+    for (index, article) in site.articles.iter().enumerate() {
+        outputs.push(html_page(urls::article_dir(&article.slug), Content::Article(index)));
+    }
+    for (index, page) in site.pages.iter().enumerate() {
+        outputs.push(html_page(urls::page_dir(&page.slug), Content::Page(index)));
+    }
+}
+
+/// The lists of articles: by tag, by entity, the archive, by language, by author, and the
+/// corrections; each list of names before its lists.
+fn plan_list_pages(site: &Site, outputs: &mut Vec<Output>) {
+    let per_page = site.config.paginate_by;
+    outputs.push(html_page(urls::TAGS_DIR.into(), Content::TagIndex));
+    for (tag, entry) in site.tags.iter().enumerate() {
+        let dir = |page| urls::tag_dir(&entry.slug, page);
+        plan_paginated(outputs, entry.articles.len(), per_page, dir, |page| Content::Tag { tag, page });
+    }
+    outputs.push(html_page(urls::ENTITIES_DIR.into(), Content::EntityIndex));
+    for (entity, entry) in site.entities.iter().enumerate() {
+        for page in 1..=entity_page_count(site, entity) {
+            outputs.push(html_page(urls::entity_dir(&entry.slug, page), Content::Entity { entity, page }));
+        }
+    }
+    outputs.push(html_page(urls::ARCHIVE_DIR.into(), Content::Archive));
+    for (language, entry) in site.languages.iter().enumerate() {
+        let dir = |page| urls::language_dir(&entry.folder, page);
+        plan_paginated(outputs, entry.articles.len(), per_page, dir, |page| Content::Language { language, page });
+    }
+    outputs.push(html_page(urls::AUTHORS_DIR.into(), Content::AuthorIndex));
+    for (author, entry) in site.authors.iter().enumerate() {
+        let dir = |page| urls::author_dir(&entry.slug, page);
+        plan_paginated(outputs, entry.articles.len(), per_page, dir, |page| Content::Author { author, page });
+    }
+    let corrections = |page| Content::Corrections { page };
+    plan_paginated(outputs, site.corrections.len(), per_page, urls::corrections_dir, corrections);
+}
+
+/// `/deals/` and each facet's pages, then the deals' feed and data files.
+fn plan_deals(site: &Site, outputs: &mut Vec<Output>) {
+    let per_page = site.config.paginate_by;
+    plan_paginated(outputs, site.deals.all.len(), per_page, urls::deals_dir, |page| Content::Deals { page });
+    for (facet, entry) in site.deals.facets.iter().enumerate() {
+        let dir = |page| urls::deal_facet_dir(entry.kind.as_str(), &entry.slug, page);
+        plan_paginated(outputs, entry.list.deals.len(), per_page, dir, |page| Content::DealFacet { facet, page });
+    }
+    outputs.push(feed(urls::DEALS_DIR, Content::DealsFeed));
+    outputs.push(Output { path: urls::DEALS_CSV.to_string(), content: Content::DealsCsv });
+    outputs.push(Output { path: urls::DEALS_JSON.to_string(), content: Content::DealsJson });
+}
+
 /// The outputs that are not HTML pages: feeds, sitemaps, robots.txt, the 404 page, the
 /// theme's assets and the static files.
 fn plan_files(site: &Site, outputs: &mut Vec<Output>) {
-    for (tag, entry) in site.tags.iter().enumerate() {
-        outputs.push(Output {
-            path: format!("{}{}", urls::tag_dir(&entry.slug, 1), urls::FEED_FILE),
-            content: Content::TagFeed(tag),
-        });
-    }
-    for (entity, entry) in site.entities.iter().enumerate() {
-        outputs.push(Output {
-            path: format!("{}{}", urls::entity_dir(&entry.slug, 1), urls::FEED_FILE),
-            content: Content::EntityFeed(entity),
-        });
-    }
-    for (language, entry) in site.languages.iter().enumerate() {
-        outputs.push(Output {
-            path: format!("{}{}", urls::language_dir(&entry.folder, 1), urls::FEED_FILE),
-            content: Content::LanguageFeed(language),
-        });
-    }
-    for (author, entry) in site.authors.iter().enumerate() {
-        outputs.push(Output {
-            path: format!("{}{}", urls::author_dir(&entry.slug, 1), urls::FEED_FILE),
-            content: Content::AuthorFeed(author),
-        });
-    }
-    outputs.push(Output {
-        path: format!("{}{}", urls::CORRECTIONS_DIR, urls::FEED_FILE),
-        content: Content::CorrectionsFeed,
-    });
-    outputs.push(Output { path: urls::news_sitemap_file(0), content: Content::NewsSitemap });
-    let news_parts = crate::model::news::part_count(site);
-    for part in (1..=news_parts).filter(|_| news_parts > 1) {
-        outputs.push(Output { path: urls::news_sitemap_file(part), content: Content::NewsSitemapPart(part) });
-    }
+    plan_list_feeds(site, outputs);
+    plan_news_sitemaps(site, outputs);
     for (path, content) in [
         (urls::FEED_FILE, Content::SiteFeed),
         ("sitemap.xml", Content::Sitemap),
@@ -263,12 +257,48 @@ fn plan_files(site: &Site, outputs: &mut Vec<Output>) {
     ] {
         outputs.push(Output { path: path.into(), content });
     }
+    plan_sitemap_parts(outputs);
+    plan_copies(site, outputs);
+}
+
+/// The feed of each tag, entity, language and author, and of the corrections.
+fn plan_list_feeds(site: &Site, outputs: &mut Vec<Output>) {
+    for (tag, entry) in site.tags.iter().enumerate() {
+        outputs.push(feed(&urls::tag_dir(&entry.slug, 1), Content::TagFeed(tag)));
+    }
+    for (entity, entry) in site.entities.iter().enumerate() {
+        outputs.push(feed(&urls::entity_dir(&entry.slug, 1), Content::EntityFeed(entity)));
+    }
+    for (language, entry) in site.languages.iter().enumerate() {
+        outputs.push(feed(&urls::language_dir(&entry.folder, 1), Content::LanguageFeed(language)));
+    }
+    for (author, entry) in site.authors.iter().enumerate() {
+        outputs.push(feed(&urls::author_dir(&entry.slug, 1), Content::AuthorFeed(author)));
+    }
+    outputs.push(feed(urls::CORRECTIONS_DIR, Content::CorrectionsFeed));
+}
+
+/// The news sitemap, and its parts when one file cannot list every recent article.
+fn plan_news_sitemaps(site: &Site, outputs: &mut Vec<Output>) {
+    outputs.push(Output { path: urls::news_sitemap_file(0), content: Content::NewsSitemap });
+    let news_parts = crate::model::news::part_count(site);
+    for part in (1..=news_parts).filter(|_| news_parts > 1) {
+        outputs.push(Output { path: urls::news_sitemap_file(part), content: Content::NewsSitemapPart(part) });
+    }
+}
+
+/// The sitemap's parts, when the HTML pages planned so far are more than one sitemap lists.
+fn plan_sitemap_parts(outputs: &mut Vec<Output>) {
     let html_pages = outputs.iter().filter(|o| in_sitemap(o)).count();
     if html_pages > SITEMAP_LIMIT {
         for part in 1..=html_pages.div_ceil(SITEMAP_LIMIT) {
             outputs.push(Output { path: format!("sitemap-{part}.xml"), content: Content::SitemapPart(part) });
         }
     }
+}
+
+/// The files copied as they are: the theme's assets, the static files, the image variants.
+fn plan_copies(site: &Site, outputs: &mut Vec<Output>) {
     for asset in crate::theme::ASSETS {
         outputs.push(Output { path: asset.name.into(), content: Content::ThemeAsset(asset.name) });
     }
@@ -435,72 +465,89 @@ pub enum Part {
     Facet(usize),
 }
 
+/// Where `reads` names the parts, with the shapes most outputs share: a page of a list, a
+/// feed, a term's page or feed.
+struct Reader<'a, 'r> {
+    site: &'a Site,
+    read: &'r mut dyn FnMut(Part),
+}
+
+impl Reader<'_, '_> {
+    fn part(&mut self, part: Part) {
+        (self.read)(part);
+    }
+
+    fn each(&mut self, parts: impl Iterator<Item = Part>) {
+        parts.for_each(|part| (self.read)(part));
+    }
+
+    /// A page of a list of `len` articles, `at(n)` the n-th: its length and its cards.
+    fn list(&mut self, len: usize, at: impl Fn(usize) -> usize, page: usize) {
+        (self.read)(Part::Number(len));
+        page_range(len, page, self.site.config.paginate_by).for_each(|n| (self.read)(Part::Card(at(n))));
+    }
+
+    /// A feed of such a list: its newest articles, or the newest change of any when it is empty.
+    fn feed(&mut self, len: usize, at: impl Fn(usize) -> usize) {
+        let shown = len.min(self.site.config.feed_limit);
+        (0..shown).for_each(|n| (self.read)(Part::Article(at(n))));
+        if shown == 0 {
+            (self.read)(Part::NewestChange);
+        }
+    }
+
+    /// A term's page (with `page`) or feed: the term, then its articles.
+    fn term(&mut self, head: Part, items: &[usize], page: Option<usize>) {
+        (self.read)(head);
+        match page {
+            Some(page) => self.list(items.len(), |n| items[n], page),
+            None => self.feed(items.len(), |n| items[n]),
+        }
+    }
+}
+
 /// Names, in order, every part of the model that the render of `content` reads, besides what
 /// every output reads (settings, templates, the `site` variable). A new page kind lists its
 /// parts here, beside its `plan` entry; nothing else needs to know about it.
 pub fn reads(site: &Site, content: &Content, read: &mut dyn FnMut(Part)) {
-    let per_page = site.config.paginate_by;
-    // A page of a list of `len` articles, `at(n)` the n-th; a feed of such a list.
-    let list = |len: usize, at: &dyn Fn(usize) -> usize, page: usize, read: &mut dyn FnMut(Part)| {
-        read(Part::Number(len));
-        page_range(len, page, per_page).for_each(|n| read(Part::Card(at(n))));
-    };
-    let feed = |len: usize, at: &dyn Fn(usize) -> usize, read: &mut dyn FnMut(Part)| {
-        let shown = len.min(site.config.feed_limit);
-        (0..shown).for_each(|n| read(Part::Article(at(n))));
-        if shown == 0 {
-            read(Part::NewestChange);
-        }
-    };
-    // A term's page (with `page`) or feed: the term, then its articles.
-    let term = |head: Part, items: &[usize], page: Option<usize>, read: &mut dyn FnMut(Part)| {
-        read(head);
-        match page {
-            Some(page) => list(items.len(), &|n| items[n], page, read),
-            None => feed(items.len(), &|n| items[n], read),
-        }
-    };
+    let mut reader = Reader { site, read };
     let all = |n: usize| n;
     match content {
-        Content::Home { page } => list(site.articles.len(), &all, *page, read),
-        Content::Article(i) => article_reads(site, *i, read),
-        Content::Page(i) => read(Part::Page(*i)),
-        Content::TagIndex => (0..site.tags.len()).for_each(|t| read(Part::Tag(t))),
-        Content::Tag { tag, page } => term(Part::Tag(*tag), &site.tags[*tag].articles, Some(*page), read),
-        Content::TagFeed(tag) => term(Part::Tag(*tag), &site.tags[*tag].articles, None, read),
-        Content::EntityIndex => (0..site.entities.len()).for_each(|e| read(Part::EntityLink(e))),
-        Content::Entity { entity, page } => entity_reads(site, *entity, *page, &list, read),
-        Content::EntityFeed(entity) => term(Part::EntityLink(*entity), &site.entities[*entity].tagged, None, read),
+        Content::Home { page } => reader.list(site.articles.len(), all, *page),
+        Content::Article(i) => article_reads(site, *i, reader.read),
+        Content::Page(i) => reader.part(Part::Page(*i)),
+        Content::TagIndex => reader.each((0..site.tags.len()).map(Part::Tag)),
+        Content::Tag { tag, page } => reader.term(Part::Tag(*tag), &site.tags[*tag].articles, Some(*page)),
+        Content::TagFeed(tag) => reader.term(Part::Tag(*tag), &site.tags[*tag].articles, None),
+        Content::EntityIndex => reader.each((0..site.entities.len()).map(Part::EntityLink)),
+        Content::Entity { entity, page } => entity_reads(&mut reader, *entity, *page),
+        Content::EntityFeed(entity) => reader.term(Part::EntityLink(*entity), &site.entities[*entity].tagged, None),
         // The archive groups the cards by their dates; the search page names the languages.
-        Content::Archive | Content::Search => (0..site.articles.len()).for_each(|i| read(Part::Card(i))),
+        Content::Archive | Content::Search => reader.each((0..site.articles.len()).map(Part::Card)),
         Content::Language { language, page } => {
-            term(Part::Language(*language), &site.languages[*language].articles, Some(*page), read)
+            reader.term(Part::Language(*language), &site.languages[*language].articles, Some(*page))
         }
         Content::LanguageFeed(language) => {
-            term(Part::Language(*language), &site.languages[*language].articles, None, read)
+            reader.term(Part::Language(*language), &site.languages[*language].articles, None)
         }
-        Content::SiteFeed => feed(site.articles.len(), &all, read),
-        Content::Sitemap | Content::SitemapPart(_) => read(Part::Sitemap),
-        Content::AuthorIndex => (0..site.authors.len()).for_each(|a| read(Part::Author(a))),
+        Content::SiteFeed => reader.feed(site.articles.len(), all),
+        Content::Sitemap | Content::SitemapPart(_) => reader.part(Part::Sitemap),
+        Content::AuthorIndex => reader.each((0..site.authors.len()).map(Part::Author)),
         Content::Author { author, page } => {
-            term(Part::Author(*author), &site.authors[*author].articles, Some(*page), read)
+            reader.term(Part::Author(*author), &site.authors[*author].articles, Some(*page))
         }
-        Content::AuthorFeed(author) => term(Part::Author(*author), &site.authors[*author].articles, None, read),
-        Content::Corrections { .. } | Content::CorrectionsFeed => {
-            read(Part::Number(site.corrections.len()));
-            (0..site.corrections.len()).for_each(|c| read(Part::Correction(c)));
-            read(Part::NewestChange);
-        }
+        Content::AuthorFeed(author) => reader.term(Part::Author(*author), &site.authors[*author].articles, None),
+        Content::Corrections { .. } | Content::CorrectionsFeed => corrections_reads(site, reader.read),
         Content::NewsSitemap | Content::NewsSitemapPart(_) => {
-            crate::model::news::articles(site).into_iter().for_each(|i| read(Part::NewsEntry(i)));
+            reader.each(crate::model::news::articles(site).into_iter().map(Part::NewsEntry));
         }
         // Their `Content` (hashed with the path) is all they read besides the settings;
         // static files are served from disk as they are at request time.
         Content::Robots | Content::NotFound | Content::ThemeAsset(_) | Content::Static(_) | Content::Image(_) => {}
-        Content::Deals { page } => deal_page_reads(site, None, *page, read),
-        Content::DealFacet { facet, page } => deal_page_reads(site, Some(*facet), *page, read),
-        Content::DealsFeed => deals_feed_reads(site, read),
-        Content::DealsCsv | Content::DealsJson => (0..site.deals.all.len()).for_each(|d| read(Part::Deal(d))),
+        Content::Deals { page } => deal_page_reads(site, None, *page, reader.read),
+        Content::DealFacet { facet, page } => deal_page_reads(site, Some(*facet), *page, reader.read),
+        Content::DealsFeed => deals_feed_reads(site, reader.read),
+        Content::DealsCsv | Content::DealsJson => reader.each((0..site.deals.all.len()).map(Part::Deal)),
     }
 }
 
@@ -520,26 +567,32 @@ fn article_reads(site: &Site, i: usize, read: &mut dyn FnMut(Part)) {
     }
 }
 
-/// A page of a list: how long it is and the cards it shows (`reads`'s `list`).
-type List<'a> = dyn Fn(usize, &dyn Fn(usize) -> usize, usize, &mut dyn FnMut(Part)) + 'a;
-
 /// What a page of an entity reads: its profile, the cards of its lists (and of the places
 /// below it), its page count and, on the first page, every deal its roll-up shows.
-fn entity_reads(site: &Site, entity: usize, page: usize, list: &List, read: &mut dyn FnMut(Part)) {
+fn entity_reads(reader: &mut Reader, entity: usize, page: usize) {
+    let site = reader.site;
     let entry = &site.entities[entity];
-    read(Part::Entity(entity));
-    entry.mentioned_only.iter().take(site.config.paginate_by).for_each(|&i| read(Part::Card(i)));
-    list(entry.tagged.len(), &|n| entry.tagged[n], page, read);
-    read(Part::Number(entity_page_count(site, entity)));
+    reader.part(Part::Entity(entity));
+    reader.each(entry.mentioned_only.iter().take(site.config.paginate_by).map(|&i| Part::Card(i)));
+    reader.list(entry.tagged.len(), |n| entry.tagged[n], page);
+    reader.part(Part::Number(entity_page_count(site, entity)));
     if let Some(rollup) = site.deals.of_entity(entity) {
-        list(rollup.below.len(), &|n| rollup.below[n], page, read);
+        reader.list(rollup.below.len(), |n| rollup.below[n], page);
         if page == 1 {
             // The newest rows, the totals and the chart: every deal of the list.
             let shown = rollup.shown(entry.kind);
-            read(Part::Number(shown.deals.len()));
-            shown.deals.iter().for_each(|&d| read(Part::Deal(d)));
+            reader.part(Part::Number(shown.deals.len()));
+            reader.each(shown.deals.iter().map(|&d| Part::Deal(d)));
         }
     }
+}
+
+/// What the corrections page and its feed read: how many corrections, each of them, and the
+/// newest change of any article.
+fn corrections_reads(site: &Site, read: &mut dyn FnMut(Part)) {
+    read(Part::Number(site.corrections.len()));
+    (0..site.corrections.len()).for_each(|c| read(Part::Correction(c)));
+    read(Part::NewestChange);
 }
 
 /// What a page of `/deals/` (`facet` None) or of a facet reads: its deals; `/deals/` links

@@ -265,15 +265,44 @@ impl Model {
     /// the index is the one `assemble` made last time; when the change reaches the context
     /// (a slug, an entity name, the published set), the whole model runs.
     pub fn update(self, config: Config, changed: Vec<Document<ArticleFront>>, removed: &[PathBuf]) -> Updated {
-        let mut drafted = Vec::new();
-        let mut diagnostics = Vec::new();
-        let mut local = removed.is_empty() && self.context.next_scheduled.is_none_or(|date| date > config.now);
-        for document in &changed {
-            let head = match check_head(document) {
-                Ok(head) => head,
-                Err(errors) => return Err((Some(self), errors)),
-            };
-            let published = is_published(&document.front, head.date, &config);
+        let redrafted = match self.redraft(&config, &changed, removed) {
+            Ok(redrafted) => redrafted,
+            Err(errors) => return Err((Some(self), errors)),
+        };
+        if redrafted.diagnostics.iter().any(Diagnostic::is_error) {
+            return Err((Some(self), redrafted.diagnostics));
+        }
+        let Redrafted { articles: drafted, diagnostics, in_place } = redrafted;
+        let Model { site, mut sources, context } = self;
+        sources.replace(changed, removed);
+        if !in_place {
+            return rebuild_everything(config, sources, site.static_files);
+        }
+        if drafted.iter().all(|article| site.index_inputs_unchanged(article)) {
+            let site = site.with_same_index(drafted);
+            return Ok((Model { site, sources, context }, Reach::Articles, diagnostics));
+        }
+        let model = reassemble(config, site, sources, context, drafted);
+        Ok((model, Reach::Articles, diagnostics))
+    }
+
+    /// Drafts again every changed article that the update can take in place: one already
+    /// published that stays published and keeps its slug, its entity names and its story.
+    /// Anything else (a new or removed article, a published one held back, a scheduled one
+    /// now due) clears `in_place`. A changed file whose head does not check is the update's
+    /// only error.
+    fn redraft(
+        &self,
+        config: &Config,
+        changed: &[Document<ArticleFront>],
+        removed: &[PathBuf],
+    ) -> Result<Redrafted, Vec<Diagnostic>> {
+        let none_due = self.context.next_scheduled.is_none_or(|date| date > config.now);
+        let in_place = removed.is_empty() && none_due;
+        let mut redrafted = Redrafted { articles: Vec::new(), diagnostics: Vec::new(), in_place };
+        for document in changed {
+            let head = check_head(document)?;
+            let published = is_published(&document.front, head.date, config);
             let old = self.site.articles.iter().find(|a| a.path == document.path);
             let order = self.sources.articles.binary_search_by(|d| d.path.cmp(&document.path)).ok();
             let known = order.map(|at| &self.sources.articles[at]);
@@ -284,52 +313,69 @@ impl Model {
                         && same_names(&known.front.entities, &document.front.entities)
                         && !in_story(old, document) =>
                 {
-                    let context = &self.context;
-                    let mut draft = draft_article(document, head, &context.resolver, &context.finder, &config.language);
-                    let places = deals::PlaceNames::new(&context.profiles);
-                    let (placed, problems) = deals::resolve_places(document, &draft.head.deals, &places);
-                    draft.deals = placed;
-                    draft.diagnostics.extend(problems);
-                    let (article, warnings) = draft.into_article(order.unwrap_or_default());
-                    diagnostics.extend(warnings);
-                    drafted.push(article);
+                    let (article, warnings) = self.redraft_article(document, head, order.unwrap_or_default(), config);
+                    redrafted.diagnostics.extend(warnings);
+                    redrafted.articles.push(article);
                 }
-                _ => local = false,
+                _ => redrafted.in_place = false,
             }
         }
-        if diagnostics.iter().any(Diagnostic::is_error) {
-            return Err((Some(self), diagnostics));
-        }
-        let Model { mut site, mut sources, context } = self;
-        sources.replace(changed, removed);
-        if !local {
-            let loaded = sources.into_loaded(site.static_files);
-            return match build_model(config, loaded, true) {
-                (Some(model), _, diagnostics) => Ok((model, Reach::Everything, diagnostics)),
-                (None, _, diagnostics) => Err((None, diagnostics)),
-            };
-        }
-        if drafted.iter().all(|article| site.index_inputs_unchanged(article)) {
-            let site = site.with_same_index(drafted);
-            return Ok((Model { site, sources, context }, Reach::Articles, diagnostics));
-        }
-        let previous = related::Previous::of(&mut site, &drafted);
-        let Site { mut articles, pages, static_files, .. } = site;
-        for article in drafted {
-            if let Some(slot) = articles.iter_mut().find(|a| a.path == article.path) {
-                *slot = article;
-            }
-        }
-        // The catalog keeps every image resolved so far: one dropped by this edit stays
-        // published until the next full rebuild.
-        let images = context.resolver.images.assets();
-        let carried = Carried { pages, static_files, images };
-        let site =
-            assemble(config, articles, context.profiles.clone(), context.authors.clone(), carried, Some(previous));
-        let next_scheduled = next_scheduled(&site, &sources);
-        let model = Model { site, sources, context: Context { next_scheduled, ..context } };
-        Ok((model, Reach::Articles, diagnostics))
+        Ok(redrafted)
     }
+
+    /// One changed article drafted against the model's context, its deals' places resolved.
+    fn redraft_article(
+        &self,
+        document: &Document<ArticleFront>,
+        head: ArticleHead,
+        order: usize,
+        config: &Config,
+    ) -> (Article, Vec<Diagnostic>) {
+        let context = &self.context;
+        let mut draft = draft_article(document, head, &context.resolver, &context.finder, &config.language);
+        let places = deals::PlaceNames::new(&context.profiles);
+        let (placed, problems) = deals::resolve_places(document, &draft.head.deals, &places);
+        draft.deals = placed;
+        draft.diagnostics.extend(problems);
+        draft.into_article(order)
+    }
+}
+
+/// The changed articles an update drafted again, and whether the update can stay with them.
+struct Redrafted {
+    articles: Vec<Article>,
+    diagnostics: Vec<Diagnostic>,
+    /// False when a change reaches what every article is rendered against: then the whole
+    /// model runs again (`Reach::Everything`).
+    in_place: bool,
+}
+
+/// The whole model again over the kept sources, for a change no update can take in place.
+fn rebuild_everything(config: Config, sources: Sources, static_files: Vec<PathBuf>) -> Updated {
+    let loaded = sources.into_loaded(static_files);
+    match build_model(config, loaded, true) {
+        (Some(model), _, diagnostics) => Ok((model, Reach::Everything, diagnostics)),
+        (None, _, diagnostics) => Err((None, diagnostics)),
+    }
+}
+
+/// The model with `drafted` in place of the articles of the same paths, every index derived
+/// again by `assemble`; the related lists are computed again only where the edit reaches.
+fn reassemble(config: Config, mut site: Site, sources: Sources, context: Context, drafted: Vec<Article>) -> Model {
+    let previous = related::Previous::of(&mut site, &drafted);
+    let Site { mut articles, pages, static_files, .. } = site;
+    for article in drafted {
+        if let Some(slot) = articles.iter_mut().find(|a| a.path == article.path) {
+            *slot = article;
+        }
+    }
+    // The catalog keeps every image resolved so far: one dropped by this edit stays
+    // published until the next full rebuild.
+    let images = context.resolver.images.assets();
+    let carried = Carried { pages, static_files, images };
+    let site = assemble(config, articles, context.profiles.clone(), context.authors.clone(), carried, Some(previous));
+    let next_scheduled = next_scheduled(&site, &sources);
+    Model { site, sources, context: Context { next_scheduled, ..context } }
 }
 
 /// Everything `assemble` reads of an article: its index (the resolved tags, entities,
@@ -703,32 +749,9 @@ pub fn draft_article(
     let mentions = finder.find(&body.text);
     let (language, declared) = language::resolve(document, &[&head.title, &body.text], site_language, &mut diagnostics);
     body.text = String::new();
-    let mut keep_named = |names: &[toml::Spanned<String>], field: &str, what: &str, hint: &str| -> Vec<Term> {
-        let mut kept = Vec::with_capacity(names.len());
-        let fragment = document.fragment();
-        for name in names {
-            let (normal, warning) = limits::normalize_name(&fragment, name, field);
-            diagnostics.extend(warning);
-            let text = crate::slug::collapse_whitespace(&normal);
-            let slug = slugify(&text);
-            if slug.is_empty() {
-                let message = format!("the {what} {:?} has no letters or digits, so it has no URL", name.get_ref());
-                let error = fragment.error_at("E031", message, name.span());
-                diagnostics.push(error.field(field).hint(hint));
-            } else if let Err(error) =
-                limits::check_file_name(&fragment, name.span(), &slug, field, &format!("the {what} {:?}", short(&text)))
-            {
-                diagnostics.push(error);
-            } else {
-                let key = if field == "entities" { entities::name_key(&text) } else { String::new() };
-                kept.push(Term { text, slug, key });
-            }
-        }
-        kept
-    };
-    let tags = keep_named(&front.tags, "tags", "tag", "remove it, or write it with letters or digits");
-    let entities = keep_named(&front.entities, "entities", "entity", "write the entity's name or one of its aliases");
-    let authors = keep_named(&front.authors, "authors", "byline", "write the author's name: each byline gets a page");
+    let tags = keep_names(document, &front.tags, &TAG_NAMES, &mut diagnostics);
+    let entities = keep_names(document, &front.entities, &ENTITY_NAMES, &mut diagnostics);
+    let authors = keep_names(document, &front.authors, &BYLINE_NAMES, &mut diagnostics);
     let image = front.image.as_ref().and_then(|image| {
         images::resolve_front(&resolver.images, document, image).map_err(|error| diagnostics.push(error)).ok()
     });
@@ -750,6 +773,56 @@ pub fn draft_article(
         deals: Vec::new(),
         diagnostics,
     }
+}
+
+/// A front-matter list of names (tags, entities, bylines): its field, what one of its names
+/// is called in a message, and the hint for a name without letters or digits.
+struct NameList {
+    field: &'static str,
+    what: &'static str,
+    hint: &'static str,
+}
+
+const TAG_NAMES: NameList =
+    NameList { field: "tags", what: "tag", hint: "remove it, or write it with letters or digits" };
+const ENTITY_NAMES: NameList =
+    NameList { field: "entities", what: "entity", hint: "write the entity's name or one of its aliases" };
+const BYLINE_NAMES: NameList =
+    NameList { field: "authors", what: "byline", hint: "write the author's name: each byline gets a page" };
+
+/// The names of one list that can name a page, normalized, with their slugs (and, for
+/// entities, their lookup keys); each name that cannot is reported and left out.
+fn keep_names(
+    document: &Document<ArticleFront>,
+    names: &[toml::Spanned<String>],
+    list: &NameList,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Term> {
+    let mut kept = Vec::with_capacity(names.len());
+    let fragment = document.fragment();
+    for name in names {
+        let (normal, warning) = limits::normalize_name(&fragment, name, list.field);
+        diagnostics.extend(warning);
+        let text = crate::slug::collapse_whitespace(&normal);
+        let slug = slugify(&text);
+        if slug.is_empty() {
+            let message = format!("the {} {:?} has no letters or digits, so it has no URL", list.what, name.get_ref());
+            let error = fragment.error_at("E031", message, name.span());
+            diagnostics.push(error.field(list.field).hint(list.hint));
+        } else if let Err(error) = limits::check_file_name(
+            &fragment,
+            name.span(),
+            &slug,
+            list.field,
+            &format!("the {} {:?}", list.what, short(&text)),
+        ) {
+            diagnostics.push(error);
+        } else {
+            let key = if list.field == "entities" { entities::name_key(&text) } else { String::new() };
+            kept.push(Term { text, slug, key });
+        }
+    }
+    kept
 }
 
 /// The first words of a long name, for a message.
@@ -1040,46 +1113,13 @@ fn index(
     for entity in &mut entities {
         entity.children.sort_by(|&a, &b| names[a].cmp(&names[b]));
     }
-
     let mut shared: Vec<HashMap<usize, usize>> = vec![HashMap::new(); entities.len()];
     for (index, article) in articles.iter_mut().enumerate() {
-        for tag in &mut article.tags {
-            *tag = tag_rank[*tag];
-            tags[*tag].articles.push(index);
-        }
-        for entity in &mut article.entities {
-            *entity = entity_rank[*entity];
-            entities[*entity].tagged.push(index);
-        }
-        for (entity, _) in &mut article.mentions {
-            *entity = entity_rank[*entity];
-        }
-        for deal in &mut article.deals {
-            deal.place = entity_rank[deal.place];
-            for investor in &mut deal.investors {
-                *investor = entity_rank[*investor];
-            }
-        }
-        article.mentions.sort_unstable();
-        for &(entity, _) in &article.mentions {
-            if !article.entities.contains(&entity) {
-                entities[entity].mentioned_only.push(index);
-            }
-        }
-        for &a in &article.entities {
-            for &b in &article.entities {
-                if a != b {
-                    *shared[a].entry(b).or_default() += 1;
-                }
-            }
-        }
+        renumber(article, &tag_rank, &entity_rank);
+        list_article(index, article, &mut tags, &mut entities);
+        count_entity_pairs(article, &mut shared);
     }
-    for (entity, counts) in entities.iter_mut().zip(shared) {
-        let mut related: Vec<(usize, usize)> = counts.into_iter().collect();
-        related.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| names[a.0].cmp(&names[b.0])));
-        related.truncate(10);
-        entity.related = related;
-    }
+    set_related_entities(&mut entities, shared, &names);
     pages.sort_by(|a, b| a.slug.cmp(&b.slug));
     let clock = std::time::Instant::now();
     let deals = places::index(&articles, &entities, config.deals);
@@ -1098,5 +1138,63 @@ fn index(
         related: Vec::new(),
         corrections: Vec::new(),
         derived,
+    }
+}
+
+/// An article's tag, entity and deal ids moved to their places in the sorted tags and
+/// entities (`rank[id]`); its mentions sorted by the new ids.
+fn renumber(article: &mut Article, tag_rank: &[usize], entity_rank: &[usize]) {
+    for tag in &mut article.tags {
+        *tag = tag_rank[*tag];
+    }
+    for entity in &mut article.entities {
+        *entity = entity_rank[*entity];
+    }
+    for (entity, _) in &mut article.mentions {
+        *entity = entity_rank[*entity];
+    }
+    for deal in &mut article.deals {
+        deal.place = entity_rank[deal.place];
+        for investor in &mut deal.investors {
+            *investor = entity_rank[*investor];
+        }
+    }
+    article.mentions.sort_unstable();
+}
+
+/// Article `index` (renumbered) on the lists of its tags, of the entities it is tagged
+/// with, and of those it only mentions.
+fn list_article(index: usize, article: &Article, tags: &mut [Tag], entities: &mut [Entity]) {
+    for &tag in &article.tags {
+        tags[tag].articles.push(index);
+    }
+    for &entity in &article.entities {
+        entities[entity].tagged.push(index);
+    }
+    for &(entity, _) in &article.mentions {
+        if !article.entities.contains(&entity) {
+            entities[entity].mentioned_only.push(index);
+        }
+    }
+}
+
+/// Counts, for each entity, the articles it is tagged in together with each other entity.
+fn count_entity_pairs(article: &Article, shared: &mut [HashMap<usize, usize>]) {
+    for &a in &article.entities {
+        for &b in &article.entities {
+            if a != b {
+                *shared[a].entry(b).or_default() += 1;
+            }
+        }
+    }
+}
+
+/// Each entity's related entities: the ten it shares the most articles with, by name on ties.
+fn set_related_entities(entities: &mut [Entity], shared: Vec<HashMap<usize, usize>>, names: &[String]) {
+    for (entity, counts) in entities.iter_mut().zip(shared) {
+        let mut related: Vec<(usize, usize)> = counts.into_iter().collect();
+        related.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| names[a.0].cmp(&names[b.0])));
+        related.truncate(10);
+        entity.related = related;
     }
 }

@@ -49,29 +49,41 @@ const LABEL_SLOT: f64 = 30.0;
 
 /// The SVG of one series. `id` makes the title and description ids unique on the page.
 pub fn svg(series: &Series, id: &str) -> String {
-    let max = series.years.iter().map(|y| y.1).max().unwrap_or(0).max(1);
-    let count = series.years.len().max(1);
-    let slot = (WIDTH - 2.0 * SIDE) / count as f64;
-    let label_every = (LABEL_SLOT / slot).ceil().max(1.0) as usize;
-    let plot = HEIGHT - TOP - BOTTOM;
+    let mut out = String::with_capacity(512 + series.years.len().max(1) * 160);
+    write_opening(&mut out, series, id);
+    write_peak(&mut out, series);
+    write_baseline(&mut out);
+    write_bars(&mut out, series);
+    out.push_str("</svg>");
+    out
+}
+
+/// The `<svg>` element's opening, with its title and its description.
+fn write_opening(out: &mut String, series: &Series, id: &str) {
     let title = format!("Deal amounts in {} per year", series.currency);
-    let described: Vec<String> = series
-        .years
-        .iter()
-        .filter(|y| y.1 > 0)
-        .map(|&(year, amount, _)| format!("{year}: {}", amounts::long(amount, &series.currency)))
-        .collect();
-    let description =
-        if described.is_empty() { "No amounts.".to_string() } else { format!("{}.", described.join("; ")) };
-    let mut out = String::with_capacity(512 + count * 160);
     let _ = write!(
         out,
         "<svg class=\"deal-chart-svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"{WIDTH}\" height=\"{HEIGHT}\" role=\"img\" \
          aria-labelledby=\"{id}-title {id}-desc\" xmlns=\"http://www.w3.org/2000/svg\">\
          <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
         escape_xml(&title),
-        escape_xml(&description)
+        escape_xml(&description(series))
     );
+}
+
+/// Every year with an amount, in words: what a screen reader says for the image.
+fn description(series: &Series) -> String {
+    let described: Vec<String> = series
+        .years
+        .iter()
+        .filter(|y| y.1 > 0)
+        .map(|&(year, amount, _)| format!("{year}: {}", amounts::long(amount, &series.currency)))
+        .collect();
+    if described.is_empty() { "No amounts.".to_string() } else { format!("{}.", described.join("; ")) }
+}
+
+/// The highest year's amount above the bars (the earliest of equal years); none without amounts.
+fn write_peak(out: &mut String, series: &Series) {
     let (peak_year, peak) =
         series.years.iter().max_by_key(|y| (y.1, std::cmp::Reverse(y.0))).map_or((0, 0), |y| (y.0, y.1));
     if peak > 0 {
@@ -81,12 +93,27 @@ pub fn svg(series: &Series, id: &str) -> String {
             escape_xml(&amounts::short(peak, &series.currency))
         );
     }
+}
+
+/// The axis the bars stand on.
+fn write_baseline(out: &mut String) {
     let baseline = HEIGHT - BOTTOM;
     let _ = write!(
         out,
         "<line x1=\"{SIDE}\" y1=\"{baseline}\" x2=\"{}\" y2=\"{baseline}\" stroke=\"currentColor\" stroke-width=\"1\"/>",
         WIDTH - SIDE
     );
+}
+
+/// One bar per year with an amount, scaled to the highest, and the year labels below: every
+/// year's when they fit, else every few years' and the last one's.
+fn write_bars(out: &mut String, series: &Series) {
+    let max = series.years.iter().map(|y| y.1).max().unwrap_or(0).max(1);
+    let count = series.years.len().max(1);
+    let slot = (WIDTH - 2.0 * SIDE) / count as f64;
+    let label_every = (LABEL_SLOT / slot).ceil().max(1.0) as usize;
+    let plot = HEIGHT - TOP - BOTTOM;
+    let baseline = HEIGHT - BOTTOM;
     for (n, &(year, amount, _)) in series.years.iter().enumerate() {
         let x = SIDE + slot * n as f64;
         if amount > 0 {
@@ -108,8 +135,6 @@ pub fn svg(series: &Series, id: &str) -> String {
             );
         }
     }
-    out.push_str("</svg>");
-    out
 }
 
 #[cfg(test)]

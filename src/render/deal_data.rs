@@ -155,20 +155,33 @@ pub fn json(site: &Site, urls: &Urls) -> String {
 
 /// `/deals/atom.xml`: the newest `feed_limit` deals, each linking to its row on its article.
 pub fn atom(site: &Site, urls: &Urls) -> String {
+    let shown: Vec<DealRef> = site.deals.all.iter().copied().take(site.config.feed_limit).collect();
+    let mut xml = String::with_capacity(1024 + shown.len() * 800);
+    write_feed_head(&mut xml, site, urls, &shown);
+    for at in &shown {
+        write_entry(&mut xml, site, urls, *at);
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+/// When a deal last changed: its article's update, else its article's date.
+fn changed(site: &Site, at: &DealRef) -> DateTime<FixedOffset> {
+    let article = &site.articles[at.article];
+    article.updated.unwrap_or(article.date)
+}
+
+/// The feed's own elements, up to its first entry. It was updated when its newest shown deal
+/// changed; with no deals, when any article last did.
+fn write_feed_head(xml: &mut String, site: &Site, urls: &Urls, shown: &[DealRef]) {
     let config = &site.config;
     let feed_url = urls.of(&format!("{}{}", urls::DEALS_DIR, urls::FEED_FILE));
-    let shown: Vec<DealRef> = site.deals.all.iter().copied().take(config.feed_limit).collect();
-    let changed = |at: &DealRef| -> DateTime<FixedOffset> {
-        let article = &site.articles[at.article];
-        article.updated.unwrap_or(article.date)
-    };
     let updated = shown
         .iter()
-        .map(changed)
+        .map(|at| changed(site, at))
         .max()
         .or_else(|| site.articles.iter().map(|a| a.updated.unwrap_or(a.date)).max())
         .map_or_else(|| "1970-01-01T00:00:00+00:00".to_string(), |d| d.to_rfc3339());
-    let mut xml = String::with_capacity(1024 + shown.len() * 800);
     xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let _ = writeln!(xml, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", escape_xml(&config.language));
     let _ = writeln!(xml, "  <title type=\"text\">Deals — {}</title>", escape_xml(&config.title));
@@ -182,39 +195,48 @@ pub fn atom(site: &Site, urls: &Urls) -> String {
     let _ = writeln!(xml, "  <updated>{updated}</updated>");
     let _ = writeln!(xml, "  <author><name>{}</name></author>", escape_xml(&config.title));
     xml.push_str("  <generator>gazette</generator>\n");
-    for at in &shown {
-        let r = record(site, urls, *at);
-        let investors = r.investors.iter().map(|e| e.name).collect::<Vec<_>>().join(", ");
-        let mut title = format!("{}: {}", r.place.name, r.what);
-        if let Some(amount) = &r.amount_display {
-            let _ = write!(title, " ({amount})");
-        }
-        let mut summary = String::new();
-        if !investors.is_empty() {
-            let _ = write!(summary, "Investors: {investors}. ");
-        }
-        let places: Vec<&str> = std::iter::once(r.place.name).chain(r.place_ancestors.iter().map(|e| e.name)).collect();
-        let _ = write!(summary, "Place: {}.", places.join(" · "));
-        if let Some(stage) = r.stage {
-            let _ = write!(summary, " Stage: {stage}.");
-        }
-        let _ = write!(summary, " Reported in “{}”.", r.article_title);
-        let article = &site.articles[at.article];
-        xml.push_str("  <entry>\n");
-        let _ = writeln!(xml, "    <title type=\"text\">{}</title>", escape_xml(&title));
-        let _ =
-            writeln!(xml, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", escape_xml(&r.article_url));
-        let _ = writeln!(xml, "    <id>{}/{}</id>", escape_xml(&entry_id(site, at.article)), anchor(at.index));
-        let _ = writeln!(xml, "    <published>{}</published>", article.date.to_rfc3339());
-        let _ = writeln!(xml, "    <updated>{}</updated>", changed(at).to_rfc3339());
-        if let Some(sector) = r.sector {
-            let _ = writeln!(xml, "    <category term=\"{}\"/>", escape_xml(sector));
-        }
-        let _ = writeln!(xml, "    <summary type=\"text\">{}</summary>", escape_xml(&summary));
-        xml.push_str("  </entry>\n");
+}
+
+/// One deal's `<entry>`, its id the article's entry id with the deal's anchor.
+fn write_entry(xml: &mut String, site: &Site, urls: &Urls, at: DealRef) {
+    let r = record(site, urls, at);
+    let article = &site.articles[at.article];
+    xml.push_str("  <entry>\n");
+    let _ = writeln!(xml, "    <title type=\"text\">{}</title>", escape_xml(&entry_title(&r)));
+    let _ = writeln!(xml, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", escape_xml(&r.article_url));
+    let _ = writeln!(xml, "    <id>{}/{}</id>", escape_xml(&entry_id(site, at.article)), anchor(at.index));
+    let _ = writeln!(xml, "    <published>{}</published>", article.date.to_rfc3339());
+    let _ = writeln!(xml, "    <updated>{}</updated>", changed(site, &at).to_rfc3339());
+    if let Some(sector) = r.sector {
+        let _ = writeln!(xml, "    <category term=\"{}\"/>", escape_xml(sector));
     }
-    xml.push_str("</feed>\n");
-    xml
+    let _ = writeln!(xml, "    <summary type=\"text\">{}</summary>", escape_xml(&entry_summary(&r)));
+    xml.push_str("  </entry>\n");
+}
+
+/// "Place: what (amount)".
+fn entry_title(r: &DealRecord) -> String {
+    let mut title = format!("{}: {}", r.place.name, r.what);
+    if let Some(amount) = &r.amount_display {
+        let _ = write!(title, " ({amount})");
+    }
+    title
+}
+
+/// The investors, the place with the places above it, the stage and the article, in words.
+fn entry_summary(r: &DealRecord) -> String {
+    let investors = r.investors.iter().map(|e| e.name).collect::<Vec<_>>().join(", ");
+    let mut summary = String::new();
+    if !investors.is_empty() {
+        let _ = write!(summary, "Investors: {investors}. ");
+    }
+    let places: Vec<&str> = std::iter::once(r.place.name).chain(r.place_ancestors.iter().map(|e| e.name)).collect();
+    let _ = write!(summary, "Place: {}.", places.join(" · "));
+    if let Some(stage) = r.stage {
+        let _ = write!(summary, " Stage: {stage}.");
+    }
+    let _ = write!(summary, " Reported in “{}”.", r.article_title);
+    summary
 }
 
 #[cfg(test)]
