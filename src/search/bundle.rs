@@ -21,7 +21,8 @@ use rayon::prelude::*;
 use sha1::{Digest, Sha1};
 use std::sync::Arc;
 
-use super::page::{Locations, PageWord, Record};
+use super::packed::{Entry, PageWords};
+use super::page::Record;
 
 /// Pagefind's version, written into the meta file; the JS (of the same crate) compares it with its own.
 const PAGEFIND_VERSION: &str = super::client::VERSION;
@@ -169,8 +170,7 @@ struct PackedValue {
     pages: Vec<usize>,
 }
 
-/// Writes one language's bundle. `records` are in page order (oldest first); the words of
-/// those no one else holds are moved, not copied.
+/// Writes one language's bundle. `records` are in page order (oldest first).
 pub fn write(records: Vec<Arc<Record>>, language: &str) -> (Vec<File>, LanguageEntry) {
     let meta_fields: Vec<String> =
         records.iter().flat_map(|r| r.meta_fields.iter().cloned()).collect::<BTreeSet<_>>().into_iter().collect();
@@ -181,16 +181,11 @@ pub fn write(records: Vec<Arc<Record>>, language: &str) -> (Vec<File>, LanguageE
     files.extend(fragment_files);
     let sorts = vec![date_sort(&records)];
     let page_count = records.len();
+    // Each record is dropped once its words are packed, unless someone else holds it.
     let per_page: Vec<Vec<PackedWord>> = records
         .into_par_iter()
         .enumerate()
-        .map(|(page, record)| {
-            let (words, fields) = match Arc::try_unwrap(record) {
-                Ok(record) => (record.words, record.meta_fields),
-                Err(shared) => (shared.words.clone(), shared.meta_fields.clone()),
-            };
-            page_words(words, &fields, page, &meta_fields)
-        })
+        .map(|(page, record)| page_words(&record.words, &record.meta_fields, page, &meta_fields))
         .collect();
     let words = merge(per_page);
     let (index_chunks, chunk_files) = word_chunks(words, language);
@@ -203,28 +198,32 @@ pub fn write(records: Vec<Arc<Record>>, language: &str) -> (Vec<File>, LanguageE
 }
 
 /// One page's words with their page number, metadata field ids made global.
-fn page_words(words: Vec<PageWord>, page_fields: &[String], page: usize, meta_fields: &[String]) -> Vec<PackedWord> {
+fn page_words(words: &PageWords, page_fields: &[String], page: usize, meta_fields: &[String]) -> Vec<PackedWord> {
     // Both lists are sorted, so renumbering keeps the order of the fields in `meta_locs`.
     let field_ids: Vec<i32> =
         page_fields.iter().map(|name| meta_fields.iter().position(|f| f == name).unwrap_or_default() as i32).collect();
-    let packed = |mut locations: Locations| {
-        for n in locations.meta_locs.iter_mut().filter(|n| **n < 0) {
-            *n = -field_ids.get((-*n - 1) as usize).copied().unwrap_or_default() - 1;
-        }
-        PackedPage { page_number: page, locs: locations.locs, meta_locs: locations.meta_locs }
+    let packed = |entry: &Entry| {
+        let meta_locs = entry
+            .meta_locs
+            .iter()
+            .map(|&n| if n < 0 { -field_ids.get((-n - 1) as usize).copied().unwrap_or_default() - 1 } else { n })
+            .collect();
+        PackedPage { page_number: page, locs: entry.locs.to_vec(), meta_locs }
     };
-    words
-        .into_iter()
-        .map(|word| PackedWord {
-            word: word.word,
-            pages: word.plain.into_iter().map(packed).collect(),
-            additional_variants: word
-                .variants
-                .into_iter()
-                .map(|(form, locations)| PackedVariant { form, pages: vec![packed(locations)] })
-                .collect(),
-        })
-        .collect()
+    let mut packed_words: Vec<PackedWord> = Vec::new();
+    for entry in words.iter() {
+        if packed_words.last().is_none_or(|w| w.word != entry.word) {
+            packed_words.push(PackedWord { word: entry.word.to_string(), ..Default::default() });
+        }
+        let Some(word) = packed_words.last_mut() else { continue };
+        match entry.form {
+            None => word.pages.push(packed(&entry)),
+            Some(form) => {
+                word.additional_variants.push(PackedVariant { form: form.into(), pages: vec![packed(&entry)] })
+            }
+        }
+    }
+    packed_words
 }
 
 /// All pages' words into one list sorted by word, each word's pages in page order.

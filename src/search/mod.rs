@@ -33,6 +33,8 @@ mod digest;
 #[cfg(feature = "search")]
 mod index;
 #[cfg(feature = "search")]
+mod packed;
+#[cfg(feature = "search")]
 mod page;
 #[cfg(feature = "search")]
 mod words;
