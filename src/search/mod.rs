@@ -37,6 +37,8 @@ mod packed;
 #[cfg(feature = "search")]
 mod page;
 #[cfg(feature = "search")]
+mod postings;
+#[cfg(feature = "search")]
 mod words;
 
 #[cfg(feature = "search")]

@@ -71,6 +71,12 @@ impl PageWords {
         }
     }
 
+    /// Entry `i`'s word (below `len`).
+    pub fn word(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1].form };
+        &self.text[start as usize..self.ends[i].word as usize]
+    }
+
     /// The entries in order.
     pub fn iter(&self) -> impl Iterator<Item = Entry<'_>> {
         (0..self.len()).map(|i| self.get(i))
