@@ -11,7 +11,7 @@
 //! changes. Pages are numbered oldest first and fragments are grouped oldest first, so a new
 //! article adds to the end rather than renumbering every page.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 use flate2::Compression;
@@ -21,12 +21,11 @@ use rayon::prelude::*;
 use sha1::{Digest, Sha1};
 use std::sync::Arc;
 
-use super::page::{Locations, PageWord, Record};
+use super::page::Record;
+use super::postings::Postings;
 
 /// Pagefind's version, written into the meta file; the JS (of the same crate) compares it with its own.
 const PAGEFIND_VERSION: &str = super::client::VERSION;
-/// A chunk of the word index is cut after this many locations (Pagefind's default).
-const CHUNK_SIZE: usize = 20_000;
 /// Result cards per fragment file: a few per file keep a 10,000-article site far below a static
 /// host's file limit while a query's first results still download only a few cards each.
 pub const FRAGMENTS_PER_FILE: usize = 8;
@@ -120,40 +119,6 @@ struct MetaSort {
 }
 
 #[derive(Encode)]
-struct WordIndex {
-    #[n(0)]
-    words: Vec<PackedWord>,
-}
-
-#[derive(Encode, Default)]
-struct PackedWord {
-    #[n(0)]
-    word: String,
-    #[n(1)]
-    pages: Vec<PackedPage>,
-    #[n(2)]
-    additional_variants: Vec<PackedVariant>,
-}
-
-#[derive(Encode)]
-struct PackedVariant {
-    #[n(0)]
-    form: String,
-    #[n(1)]
-    pages: Vec<PackedPage>,
-}
-
-#[derive(Encode, Clone)]
-struct PackedPage {
-    #[n(0)]
-    page_number: usize,
-    #[n(1)]
-    locs: Vec<i32>,
-    #[n(2)]
-    meta_locs: Vec<i32>,
-}
-
-#[derive(Encode)]
 struct FilterIndex {
     #[n(0)]
     filter: String,
@@ -169,8 +134,7 @@ struct PackedValue {
     pages: Vec<usize>,
 }
 
-/// Writes one language's bundle. `records` are in page order (oldest first); the words of
-/// those no one else holds are moved, not copied.
+/// Writes one language's bundle. `records` are in page order (oldest first).
 pub fn write(records: Vec<Arc<Record>>, language: &str) -> (Vec<File>, LanguageEntry) {
     let meta_fields: Vec<String> =
         records.iter().flat_map(|r| r.meta_fields.iter().cloned()).collect::<BTreeSet<_>>().into_iter().collect();
@@ -181,19 +145,10 @@ pub fn write(records: Vec<Arc<Record>>, language: &str) -> (Vec<File>, LanguageE
     files.extend(fragment_files);
     let sorts = vec![date_sort(&records)];
     let page_count = records.len();
-    let per_page: Vec<Vec<PackedWord>> = records
-        .into_par_iter()
-        .enumerate()
-        .map(|(page, record)| {
-            let (words, fields) = match Arc::try_unwrap(record) {
-                Ok(record) => (record.words, record.meta_fields),
-                Err(shared) => (shared.words.clone(), shared.meta_fields.clone()),
-            };
-            page_words(words, &fields, page, &meta_fields)
-        })
-        .collect();
-    let words = merge(per_page);
-    let (index_chunks, chunk_files) = word_chunks(words, language);
+    let postings = Postings::merge(&records, &meta_fields);
+    let (index_chunks, chunk_files) = word_chunks(&postings, language);
+    drop(postings);
+    drop(records);
     files.extend(chunk_files);
     let meta = MetaIndex { version: PAGEFIND_VERSION.into(), pages, index_chunks, filters, sorts, meta_fields };
     let cbor = cbor(&meta);
@@ -202,129 +157,36 @@ pub fn write(records: Vec<Arc<Record>>, language: &str) -> (Vec<File>, LanguageE
     (files, LanguageEntry { language: language.into(), meta_hash, page_count })
 }
 
-/// One page's words with their page number, metadata field ids made global.
-fn page_words(words: Vec<PageWord>, page_fields: &[String], page: usize, meta_fields: &[String]) -> Vec<PackedWord> {
-    // Both lists are sorted, so renumbering keeps the order of the fields in `meta_locs`.
-    let field_ids: Vec<i32> =
-        page_fields.iter().map(|name| meta_fields.iter().position(|f| f == name).unwrap_or_default() as i32).collect();
-    let packed = |mut locations: Locations| {
-        for n in locations.meta_locs.iter_mut().filter(|n| **n < 0) {
-            *n = -field_ids.get((-*n - 1) as usize).copied().unwrap_or_default() - 1;
-        }
-        PackedPage { page_number: page, locs: locations.locs, meta_locs: locations.meta_locs }
-    };
-    words
-        .into_iter()
-        .map(|word| PackedWord {
-            word: word.word,
-            pages: word.plain.into_iter().map(packed).collect(),
-            additional_variants: word
-                .variants
-                .into_iter()
-                .map(|(form, locations)| PackedVariant { form, pages: vec![packed(locations)] })
-                .collect(),
-        })
-        .collect()
-}
-
-/// All pages' words into one list sorted by word, each word's pages in page order.
-fn merge(per_page: Vec<Vec<PackedWord>>) -> Vec<PackedWord> {
-    let mut all: HashMap<String, PackedWord> = HashMap::new();
-    for page in per_page {
-        for word in page {
-            match all.get_mut(&word.word) {
-                Some(existing) => {
-                    existing.pages.extend(word.pages);
-                    for variant in word.additional_variants {
-                        match existing.additional_variants.iter_mut().find(|v| v.form == variant.form) {
-                            Some(found) => found.pages.extend(variant.pages),
-                            None => existing.additional_variants.push(variant),
-                        }
-                    }
-                }
-                None => {
-                    all.insert(word.word.clone(), word);
-                }
-            }
-        }
-    }
-    let mut words: Vec<PackedWord> = all.into_values().collect();
-    words.par_sort_unstable_by(|a, b| a.word.cmp(&b.word));
-    words
-}
-
-/// Cuts the sorted words into chunks as Pagefind does, encodes and names them.
-fn word_chunks(words: Vec<PackedWord>, language: &str) -> (Vec<MetaChunk>, Vec<File>) {
-    let mut chunks: Vec<Vec<PackedWord>> = Vec::new();
-    let mut chunk = Vec::new();
-    let mut size = 0;
-    for word in words {
-        size += word
-            .pages
-            .iter()
-            .chain(word.additional_variants.iter().flat_map(|v| &v.pages))
-            .map(|p| p.locs.len() + p.meta_locs.len() + 1)
-            .sum::<usize>()
-            + word.additional_variants.len();
-        chunk.push(word);
-        if size >= CHUNK_SIZE {
-            chunks.push(std::mem::take(&mut chunk));
-            size = 0;
-        }
-    }
-    if !chunk.is_empty() {
-        chunks.push(chunk);
-    }
-    let mut meta = chunk_ranges(&chunks);
-    let files: Vec<(String, Vec<u8>)> = chunks
+/// The word chunks, encoded and named after their bytes.
+fn word_chunks(postings: &Postings, language: &str) -> (Vec<MetaChunk>, Vec<File>) {
+    let chunks = postings.chunks();
+    let words = postings.words();
+    let ranges = chunk_ranges(chunks.iter().map(|c| (words[c.start], words[c.end - 1])));
+    let hashed: Vec<(String, Vec<u8>)> = chunks
         .into_par_iter()
-        .map(|mut chunk| {
-            for word in &mut chunk {
-                delta_encode(&mut word.pages);
-                for variant in &mut word.additional_variants {
-                    delta_encode(&mut variant.pages);
-                }
-            }
-            let cbor = cbor(&WordIndex { words: chunk });
+        .map(|chunk| {
+            let cbor = postings.encode(chunk);
             (format!("{language}_{}", short_hash(&cbor, 10)), cbor)
         })
         .collect();
-    let files = files
-        .into_iter()
-        .zip(meta.iter_mut())
-        .map(|((hash, contents), chunk)| {
-            chunk.hash = hash.clone();
-            File::compressed(format!("index/{hash}.pf_index"), contents)
-        })
-        .collect();
+    let mut meta = Vec::with_capacity(ranges.len());
+    let mut files = Vec::with_capacity(ranges.len());
+    for ((from, to), (hash, contents)) in ranges.into_iter().zip(hashed) {
+        files.push(File::compressed(format!("index/{hash}.pf_index"), contents));
+        meta.push(MetaChunk { from, to, hash });
+    }
     (meta, files)
 }
 
-fn delta_encode(pages: &mut [PackedPage]) {
-    let mut last = 0;
-    for page in pages {
-        let number = page.page_number;
-        page.page_number = number - last;
-        last = number;
-    }
-}
-
 /// Each chunk's first and last word, trimmed to the prefixes that tell neighbours apart.
-fn chunk_ranges(chunks: &[Vec<PackedWord>]) -> Vec<MetaChunk> {
-    let mut ranges: Vec<MetaChunk> = chunks
-        .iter()
-        .map(|chunk| MetaChunk {
-            from: chunk.first().map(|w| w.word.clone()).unwrap_or_default(),
-            to: chunk.last().map(|w| w.word.clone()).unwrap_or_default(),
-            hash: String::new(),
-        })
-        .collect();
+fn chunk_ranges<'a>(chunks: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<(String, String)> {
+    let mut ranges: Vec<(String, String)> = chunks.map(|(from, to)| (from.to_string(), to.to_string())).collect();
     for i in 1..ranges.len() {
-        let (to, from) = distinguishing_prefixes(&ranges[i - 1].to, &ranges[i].from);
-        if to >= ranges[i - 1].from {
-            ranges[i - 1].to = to;
+        let (to, from) = distinguishing_prefixes(&ranges[i - 1].1, &ranges[i].0);
+        if to >= ranges[i - 1].0 {
+            ranges[i - 1].1 = to;
         }
-        ranges[i].from = from;
+        ranges[i].0 = from;
     }
     ranges
 }

@@ -21,7 +21,7 @@ use super::page::Record;
 use crate::fingerprint;
 
 /// The first bytes of the file; a new layout of `Record` takes a new number.
-const MARK: &[u8] = b"gazette search cache 1\n";
+const MARK: &[u8] = b"gazette search cache 2\n";
 
 /// Records by `page::key`.
 #[derive(Default)]
@@ -83,13 +83,16 @@ fn decode(bytes: &[u8]) -> Option<HashMap<u64, Arc<Record>>> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::packed::PageWords;
     use super::*;
 
     fn record(text: &str) -> Arc<Record> {
+        let mut words = PageWords::default();
+        words.push(text, None, &[1], &[-1, 0]);
         Arc::new(Record {
             fragment_json: format!("{{\"content\":\"{text}\"}}"),
             word_count: 1,
-            words: vec![super::super::page::PageWord { word: text.into(), ..Default::default() }],
+            words,
             meta_fields: vec!["title".into()],
             filters: [("tag".to_string(), vec!["a &amp; b".to_string()])].into_iter().collect(),
             sort_date: "2020-01-01".into(),
@@ -110,7 +113,7 @@ mod tests {
         let bytes = fs::read(&path).unwrap();
         fs::write(&path, &bytes[..bytes.len() - 5]).unwrap();
         assert!(Records::load(&path).get(1).is_none(), "a half-written file is not trusted");
-        fs::write(&path, b"gazette search cache 0\n").unwrap();
+        fs::write(&path, b"gazette search cache 1\n").unwrap();
         assert!(Records::load(&path).get(1).is_none());
     }
 }

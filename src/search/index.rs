@@ -31,7 +31,7 @@ impl<'a> Indexer<'a> {
     pub fn finish(self, writer: &Writer) -> Result<Vec<Written>, Diagnostic> {
         let mut cache = Records::default();
         let records = records(self.site, &mut cache);
-        // The records are then shared with no one, and the bundle moves their words.
+        // The records are then shared with no one, and each bundle's are freed once written.
         cache.clear();
         let files = files(records);
         writer.create_dirs(files.iter().map(|f| f.path.as_str()))?;

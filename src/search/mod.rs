@@ -33,7 +33,11 @@ mod digest;
 #[cfg(feature = "search")]
 mod index;
 #[cfg(feature = "search")]
+mod packed;
+#[cfg(feature = "search")]
 mod page;
+#[cfg(feature = "search")]
+mod postings;
 #[cfg(feature = "search")]
 mod words;
 

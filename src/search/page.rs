@@ -8,6 +8,7 @@
 //! made in parallel and can be kept between builds.
 
 use std::cell::RefCell;
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -15,6 +16,7 @@ use minicbor::{Decode, Encode};
 use serde::Serialize;
 
 use super::digest::{Digest, Parsed, escape_html, feed_html, normalize_content};
+use super::packed::PageWords;
 use super::words::{self, IndexableWord};
 use crate::model::{Article, Site};
 
@@ -35,27 +37,6 @@ pub struct MetaPosition {
     pub original: Option<String>,
 }
 
-/// A word's locations on one page, packed as Pagefind packs them (`locations`).
-#[derive(Debug, Clone, Default, PartialEq, Encode, Decode)]
-pub struct Locations {
-    #[n(0)]
-    pub locs: Vec<i32>,
-    /// With this page's own metadata field ids (`Record::meta_fields`).
-    #[n(1)]
-    pub meta_locs: Vec<i32>,
-}
-
-/// One word of a page: where it occurs as written, and in each form with diacritics.
-#[derive(Debug, Clone, Default, PartialEq, Encode, Decode)]
-pub struct PageWord {
-    #[n(0)]
-    pub word: String,
-    #[n(1)]
-    pub plain: Option<Locations>,
-    #[n(2)]
-    pub variants: Vec<(String, Locations)>,
-}
-
 /// Everything the bundle needs from one article (kept between builds by `cache`).
 #[derive(Debug, Clone, PartialEq, Encode, Decode)]
 pub struct Record {
@@ -63,9 +44,8 @@ pub struct Record {
     pub fragment_json: String,
     #[n(1)]
     pub word_count: usize,
-    /// Sorted by word.
     #[n(2)]
-    pub words: Vec<PageWord>,
+    pub words: PageWords,
     /// This page's metadata field names, sorted (the ids in `Locations::meta_locs`).
     #[n(3)]
     pub meta_fields: Vec<String>,
@@ -176,43 +156,61 @@ pub fn record(site: &Site, article: &Article, url: &str, language: &str) -> Reco
 
 /// The page's words packed as Pagefind's `build_indexes` packs each page: the body positions
 /// as written and per diacritic form, then the metadata positions beside them.
-fn page_words(body: HashMap<String, Vec<Position>>, meta: HashMap<String, Vec<MetaPosition>>) -> Vec<PageWord> {
-    let mut words: BTreeMap<String, PageWord> = BTreeMap::new();
-    for (word, positions) in body {
-        let (plain, variants): (Vec<Position>, Vec<Position>) =
-            positions.into_iter().partition(|p| p.original.is_none());
-        let mut by_form: BTreeMap<String, Vec<Position>> = BTreeMap::new();
-        for position in variants {
-            by_form.entry(position.original.clone().unwrap_or_default()).or_default().push(position);
-        }
-        let entry = words.entry(word.clone()).or_insert_with(|| PageWord { word, ..Default::default() });
-        if !plain.is_empty() {
-            entry.plain = Some(Locations { locs: locations(plain), meta_locs: vec![] });
-        }
-        for (form, positions) in by_form {
-            entry.variants.push((form, Locations { locs: locations(positions), meta_locs: vec![] }));
-        }
-    }
-    for (word, positions) in meta {
-        let (plain, variants): (Vec<MetaPosition>, Vec<MetaPosition>) =
-            positions.into_iter().partition(|p| p.original.is_none());
-        let mut by_form: BTreeMap<String, Vec<MetaPosition>> = BTreeMap::new();
-        for position in variants {
-            by_form.entry(position.original.clone().unwrap_or_default()).or_default().push(position);
-        }
-        let entry = words.entry(word.clone()).or_insert_with(|| PageWord { word, ..Default::default() });
-        if !plain.is_empty() {
-            entry.plain.get_or_insert_with(Locations::default).meta_locs = meta_locations(plain);
-        }
-        for (form, positions) in by_form {
-            let meta_locs = meta_locations(positions);
-            match entry.variants.iter_mut().find(|(f, _)| *f == form) {
-                Some((_, locations)) => locations.meta_locs = meta_locs,
-                None => entry.variants.push((form, Locations { locs: vec![], meta_locs })),
-            }
+fn page_words(body: HashMap<String, Vec<Position>>, meta: HashMap<String, Vec<MetaPosition>>) -> PageWords {
+    let mut body: Vec<(String, Vec<Position>)> = body.into_iter().collect();
+    body.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut meta: Vec<(String, Vec<MetaPosition>)> = meta.into_iter().collect();
+    meta.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut words = PageWords::default();
+    let (mut body, mut meta) = (body.into_iter().peekable(), meta.into_iter().peekable());
+    loop {
+        let order = match (body.peek(), meta.peek()) {
+            (None, None) => break,
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some((b, _)), Some((m, _))) => b.cmp(m),
+        };
+        let (word, positions) = if order == Ordering::Greater { (None, vec![]) } else { split(body.next()) };
+        let (meta_word, meta_positions) = if order == Ordering::Less { (None, vec![]) } else { split(meta.next()) };
+        if let Some(word) = word.or(meta_word) {
+            push_word(&mut words, &word, positions, meta_positions);
         }
     }
-    words.into_values().collect()
+    words.shrink_to_fit();
+    words
+}
+
+fn split<T>(word: Option<(String, Vec<T>)>) -> (Option<String>, Vec<T>) {
+    word.map_or((None, vec![]), |(word, positions)| (Some(word), positions))
+}
+
+/// One word's entries: as written (body and metadata locations), then each diacritic form
+/// of the body in order, then the forms only the metadata has.
+fn push_word(words: &mut PageWords, word: &str, body: Vec<Position>, meta: Vec<MetaPosition>) {
+    let (plain, variants): (Vec<Position>, Vec<Position>) = body.into_iter().partition(|p| p.original.is_none());
+    let (meta_plain, meta_variants): (Vec<MetaPosition>, Vec<MetaPosition>) =
+        meta.into_iter().partition(|p| p.original.is_none());
+    if !plain.is_empty() || !meta_plain.is_empty() {
+        words.push(word, None, &locations(plain), &meta_locations(meta_plain));
+    }
+    if variants.is_empty() && meta_variants.is_empty() {
+        return;
+    }
+    let mut by_form: BTreeMap<String, Vec<Position>> = BTreeMap::new();
+    for position in variants {
+        by_form.entry(position.original.clone().unwrap_or_default()).or_default().push(position);
+    }
+    let mut meta_by_form: BTreeMap<String, Vec<MetaPosition>> = BTreeMap::new();
+    for position in meta_variants {
+        meta_by_form.entry(position.original.clone().unwrap_or_default()).or_default().push(position);
+    }
+    for (form, positions) in by_form {
+        let meta_locs = meta_by_form.remove(&form).map(meta_locations).unwrap_or_default();
+        words.push(word, Some(&form), &locations(positions), &meta_locs);
+    }
+    for (form, positions) in meta_by_form {
+        words.push(word, Some(&form), &[], &meta_locations(positions));
+    }
 }
 
 /// Pagefind's `positions_to_packed_page`: sorted by weight (24, the common one, first), then
