@@ -407,8 +407,8 @@ impl Engine {
         let started = Instant::now();
         let site = &state.model.site;
         let files = if site.config.search { search::site_files(site, &mut state.search) } else { Vec::new() };
-        let served = Arc::clone(&self.served);
-        let known = |path: &str| match served.read().unwrap_or_else(PoisonError::into_inner).files.get(path) {
+        let served = self.served.read().unwrap_or_else(PoisonError::into_inner);
+        let known = |path: &str| match served.files.get(path) {
             Some((_, Served::Bytes(bytes))) => Some(bytes.clone()),
             _ => None,
         };
@@ -419,6 +419,7 @@ impl Engine {
                 (file.path.clone(), bytes.unwrap_or_else(|| Bytes::from(file.into_bytes())))
             })
             .collect();
+        drop(served);
         rebuild.timings.push(("search", started.elapsed()));
         let lap = Instant::now();
         self.swap_in_index(files, &mut rebuild);

@@ -10,7 +10,8 @@
 //! anything from the search index's folder (the search page, whose index files Pagefind
 //! fetches in a worker, out of the page's sight) when any file there changed; not for the
 //! feeds, the sitemap or an index it never read, which change with most saves. On errors it
-//! shows an overlay above the last good page, and the next good rebuild removes it. The overlay's HTML is made here, every value escaped.
+//! shows an overlay above the last good page, and the next good rebuild removes it. The
+//! overlay's HTML is made here, every value escaped.
 
 use crate::diagnostics::{Diagnostic, display_path};
 
